@@ -1,0 +1,20 @@
+"""Neural Playground — entry point and router only (DESIGN.md). Run: streamlit run app.py"""
+
+import streamlit as st
+
+st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
+
+PAGES = {
+    "Train": [
+        st.Page("pages/playground.py", title="Playground", icon="🎛️", default=True, url_path="playground"),
+        st.Page("pages/digits.py", title="Handwritten digits", icon="✍️", url_path="digits"),
+    ],
+    "Understand": [
+        st.Page("pages/perceptron.py", title="Perceptron & logic gates", icon="🔌", url_path="perceptron"),
+        st.Page("pages/gradients.py", title="Gradients lab", icon="📉", url_path="gradients"),
+        st.Page("pages/inside_step.py", title="Inside a step", icon="🔬", url_path="inside-step"),
+        st.Page("pages/activations.py", title="Activation explorer", icon="〰️", url_path="activations"),
+    ],
+}
+
+st.navigation(PAGES).run()

@@ -1,0 +1,127 @@
+"""Optimizers: turn the gradients that ``backward`` returned into a parameter update.
+
+All update the network by *assigning new arrays* (``W[l] = W[l] - α·step``) rather than
+writing in place, so a training session can keep the previous weights by reference and
+restore them for free if an update turns out to be non-finite.
+
+CONCEPTS.md §7:
+- SGD:       W := W - α dW
+- momentum:  v := β v + (1-β) dW;                W := W - α v
+- RMSProp:   s := β s + (1-β) dW²;               W := W - α dW / (√s + ε)
+- Adam:      v, s as above, bias-corrected by 1-β^t;  W := W - α v̂ / (√ŝ + ε)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Gradients, Network
+
+
+def _zeros_like_parameters(net: Network) -> dict[str, list]:
+    """Per-layer zero arrays shaped like W[l] and b[l], for an optimizer's running averages."""
+    return {key: [None] + [np.zeros_like(p) for p in getattr(net, key)[1:]] for key in "Wb"}
+
+
+class Optimizer:
+    """Base class: ``update(net, grads, learning_rate)`` applies one step."""
+
+    name = "base"
+
+    def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class SGD(Optimizer):
+    name = "sgd"
+
+    def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        for l in range(1, net.L + 1):
+            net.W[l] = net.W[l] - learning_rate * grads.dW[l]
+            net.b[l] = net.b[l] - learning_rate * grads.db[l]
+
+
+class Momentum(Optimizer):
+    """Exponentially weighted average of past gradients (velocity v)."""
+
+    name = "momentum"
+
+    def __init__(self, beta: float = 0.9):
+        self.beta = beta
+        self.v: dict | None = None
+
+    def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        if self.v is None:
+            self.v = _zeros_like_parameters(net)
+        beta = self.beta
+        for key, g in (("W", grads.dW), ("b", grads.db)):
+            params, v = getattr(net, key), self.v[key]
+            for l in range(1, net.L + 1):
+                v[l] = beta * v[l] + (1 - beta) * g[l]
+                params[l] = params[l] - learning_rate * v[l]
+
+
+class RMSProp(Optimizer):
+    """Divide each step by a running root-mean-square of that parameter's gradients."""
+
+    name = "rmsprop"
+
+    def __init__(self, beta: float = 0.9, epsilon: float = 1e-8):
+        self.beta, self.epsilon = beta, epsilon
+        self.s: dict | None = None
+
+    def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        if self.s is None:
+            self.s = _zeros_like_parameters(net)
+        beta, eps = self.beta, self.epsilon
+        for key, g in (("W", grads.dW), ("b", grads.db)):
+            params, s = getattr(net, key), self.s[key]
+            for l in range(1, net.L + 1):
+                s[l] = beta * s[l] + (1 - beta) * (g[l] * g[l])
+                params[l] = params[l] - learning_rate * g[l] / (np.sqrt(s[l]) + eps)
+
+
+class Adam(Optimizer):
+    """Momentum and RMSProp together, with bias correction for the first steps."""
+
+    name = "adam"
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8):
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        self.t = 0
+        self.v: dict | None = None
+        self.s: dict | None = None
+
+    def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        if self.v is None:
+            self.v = _zeros_like_parameters(net)
+            self.s = _zeros_like_parameters(net)
+        self.t += 1
+        b1, b2, eps = self.beta1, self.beta2, self.epsilon
+        # Fold both bias corrections into the step size: α·√(1-β2^t)/(1-β1^t).
+        step = learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        for key, g in (("W", grads.dW), ("b", grads.db)):
+            params, v, s = getattr(net, key), self.v[key], self.s[key]
+            for l in range(1, net.L + 1):
+                v[l] = b1 * v[l] + (1 - b1) * g[l]
+                s[l] = b2 * s[l] + (1 - b2) * (g[l] * g[l])
+                params[l] = params[l] - step * v[l] / (np.sqrt(s[l]) + eps)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "momentum": Momentum,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+}
+
+
+def make_optimizer(name: str) -> Optimizer:
+    """A fresh optimizer (with empty state) by the name the user sees."""
+    try:
+        return OPTIMIZERS[name]()
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}") from None

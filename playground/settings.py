@@ -1,0 +1,181 @@
+"""One frozen settings schema for an experiment: bounds, validation and the URL round trip.
+
+Every setting is one row of ``FIELDS`` (name, default, kind, bounds or choices, help). The
+same table validates the command line, the Streamlit widgets and shared links:
+
+    settings = Settings(dataset="moons", hidden_sizes=(8, 8))       # ValueError if impossible
+    params = settings.to_query_params()                             # {"dataset": "moons", ...}
+    again, problems = Settings.from_query_params(params)            # bad values -> defaults
+
+A bad value in a link never raises: it falls back to the default and ``problems`` says which
+parameter and why, so the page can tell the user.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .datasets import DATASETS, EXTRA_FEATURES
+from .engine.activations import HIDDEN_ACTIVATIONS
+from .engine.initializers import INITIALIZERS
+from .engine.network import MAX_HIDDEN_LAYERS, MAX_WIDTH
+from .engine.optimizers import OPTIMIZERS
+
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting: how to parse it from text, and what values are allowed."""
+
+    name: str
+    kind: str  # "int", "float", "choice", "int_list", "choice_list"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    def parse(self, text: str) -> Any:
+        """Text (from a URL or command line) → value; ValueError naming the allowed range."""
+        text = str(text).strip()
+        if self.kind == "int":
+            return self.check(int(text))
+        if self.kind == "float":
+            return self.check(float(text))
+        if self.kind == "choice":
+            return self.check(text)
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if self.kind == "int_list":
+            return self.check(tuple(int(p) for p in parts))
+        return self.check(tuple(parts))
+
+    def check(self, value: Any) -> Any:
+        if self.kind in ("int", "float"):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{self.name} must be a finite number")
+            if not self.low <= value <= self.high:
+                raise ValueError(f"{self.name} must be between {self.low:g} and {self.high:g}, got {value}")
+        elif self.kind == "choice":
+            if value not in self.choices:
+                raise ValueError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
+        elif self.kind == "int_list":
+            if not self.low <= len(value) <= self.high:
+                raise ValueError(
+                    f"{self.name} needs between {self.low:g} and {self.high:g} entries, got {len(value)}"
+                )
+            if any(not 1 <= n <= MAX_WIDTH for n in value):
+                raise ValueError(f"every width in {self.name} must be between 1 and {MAX_WIDTH}")
+        elif self.kind == "choice_list":
+            bad = [v for v in value if v not in self.choices]
+            if bad:
+                raise ValueError(f"{self.name}: unknown {bad}; choose from {', '.join(self.choices)}")
+        return value
+
+    def format(self, value: Any) -> str:
+        """Value → the text a URL or command line holds."""
+        if self.kind in ("int_list", "choice_list"):
+            return ",".join(str(v) for v in value)
+        if self.kind == "float":
+            return repr(float(value))
+        return str(value)
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("dataset", "choice", choices=tuple(DATASETS), help="which toy dataset"),
+        Field("n_samples", "int", 4, 2000, help="number of points"),
+        Field("noise", "float", 0.0, 1.0, help="how noisy the points are (0 = clean)"),
+        Field("test_ratio", "float", 0.0, 0.9, help="share of points held out as the test set"),
+        Field("data_seed", "int", 0, MAX_SEED, help="seed of the data and its split"),
+        Field("features", "choice_list", choices=tuple(EXTRA_FEATURES), help="extra input features"),
+        Field("hidden_sizes", "int_list", 0, MAX_HIDDEN_LAYERS, help="hidden layer widths, e.g. 8,8,4"),
+        Field("activation", "choice", choices=HIDDEN_ACTIVATIONS, help="hidden activation g"),
+        Field("initializer", "choice", choices=tuple(INITIALIZERS), help="weight initializer"),
+        Field("weight_seed", "int", 0, MAX_SEED, help="seed of the initial weights and shuffling"),
+        Field("optimizer", "choice", choices=tuple(OPTIMIZERS), help="update rule"),
+        Field("learning_rate", "float", 1e-5, 100.0, help="step size α"),
+        Field("batch_size", "int", 0, 100_000, help="examples per update (0 = full batch)"),
+        Field("l2", "float", 0.0, 10.0, help="L2 penalty λ"),
+        Field("lr_decay", "float", 0.0, 1.0, help="learning-rate decay k in α·e^(-k·t)"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that determines an experiment. Equal settings → bit-identical runs."""
+
+    dataset: str = "circles"
+    n_samples: int = 300
+    noise: float = 0.1
+    test_ratio: float = 0.3
+    data_seed: int = 0
+    features: tuple[str, ...] = ()
+    hidden_sizes: tuple[int, ...] = (8,)
+    activation: str = "tanh"
+    initializer: str = "xavier"
+    weight_seed: int = 0
+    optimizer: str = "sgd"
+    learning_rate: float = 0.3
+    batch_size: int = 0
+    l2: float = 0.0
+    lr_decay: float = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "features", tuple(self.features))
+        object.__setattr__(self, "hidden_sizes", tuple(int(n) for n in self.hidden_sizes))
+        for f in FIELDS.values():
+            f.check(getattr(self, f.name))
+
+    @property
+    def task(self) -> str:
+        return DATASETS[self.dataset].task
+
+    @property
+    def n_classes(self) -> int:
+        return DATASETS[self.dataset].n_classes
+
+    @property
+    def output_activation(self) -> str:
+        return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
+
+    def layer_sizes(self, n_inputs: int) -> tuple[int, ...]:
+        n_out = 1 if self.task != "multiclass" else self.n_classes
+        return (n_inputs, *self.hidden_sizes, n_out)
+
+    def replace(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def to_query_params(self) -> dict[str, str]:
+        """Every setting as text, for a link that reproduces this exact experiment."""
+        return {name: f.format(getattr(self, name)) for name, f in FIELDS.items()}
+
+    @classmethod
+    def from_query_params(
+        cls, params: Mapping[str, Any], base: Settings | None = None, limits: Mapping[str, Field] | None = None
+    ) -> tuple[Settings, list[str]]:
+        """Parse settings from a link. Unknown keys are ignored; a bad value keeps the
+        default (or ``base``'s value) and adds a message to the returned list of problems.
+        ``limits`` can narrow a field's bounds for one page (e.g. at most 8 hidden layers)."""
+        base = base or cls()
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, f in FIELDS.items():
+            if name not in params:
+                continue
+            raw = params[name]
+            if isinstance(raw, (list, tuple)):
+                raw = raw[-1] if raw else ""
+            checker = (limits or {}).get(name, f)
+            try:
+                values[name] = checker.parse(raw)
+            except (ValueError, TypeError) as error:
+                message = str(error) if "must" in str(error) or "needs" in str(error) else f"not a valid {f.kind}"
+                problems.append(
+                    f"'{name}={raw}' was ignored ({message}); using {f.format(getattr(base, name))}"
+                )
+        return replace(base, **values), problems

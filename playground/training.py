@@ -1,0 +1,312 @@
+"""A training session as data: settings → data + network + optimizer, then steps.
+
+``TrainingSession`` owns everything one experiment needs and nothing global, so every browser
+session (and every notebook) has its own. One call trains k updates and appends to a bounded
+``History``; a step that produces NaN/inf (or a cost that explodes) stops the session with a
+"diverged at update N (layer l)" status and keeps the last finite weights.
+
+Equal settings give bit-identical runs: data, split, initial weights and mini-batch shuffling
+all come from the two seeds in the settings.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .datasets import DATASETS, make_dataset, one_hot, split, with_features
+from .engine import Network, first_non_finite_layer, layer_stats, make_optimizer
+from .engine.stats import LayerStats
+from .settings import Settings
+
+Array = np.ndarray
+EXPLODED_COST = 1e8
+SHUFFLE_STREAM = 1  # the mini-batch shuffling RNG is seeded with (weight_seed, 1)
+
+
+@dataclass(frozen=True)
+class CustomData:
+    """A dataset that did not come from a generator (an uploaded CSV): rows like sklearn."""
+
+    X: Array  # (m, 2)
+    y: Array  # (m,) int labels or float targets
+    task: str  # "binary", "multiclass" or "regression"
+    n_classes: int
+    name: str = "uploaded"
+
+
+class History:
+    """Bounded training history. Every update is recorded until ``max_points`` rows exist;
+    then every other row is dropped and only every 2nd (4th, 8th …) update is recorded, so
+    a long run keeps its whole shape in constant memory."""
+
+    COLUMNS = ("step", "epoch", "train_cost", "test_cost", "train_metric", "test_metric", "learning_rate")
+
+    def __init__(self, max_points: int = 1000):
+        self.max_points = max_points
+        self.stride = 1
+        self.rows: list[tuple] = []
+        self.grad_norms: list[Array] = []  # ||dW[l]|| per layer, one array per row
+        self.saturated: list[Array] = []
+        self.dead: list[Array] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def wants(self, step: int) -> bool:
+        return step % self.stride == 0
+
+    def append(self, row: tuple, stats: LayerStats) -> None:
+        self.rows.append(row)
+        self.grad_norms.append(stats.grad_norm_W)
+        self.saturated.append(stats.saturated_fraction)
+        self.dead.append(stats.dead_fraction)
+        if len(self.rows) >= self.max_points:
+            self.stride *= 2
+            keep = [i for i, r in enumerate(self.rows) if r[0] % self.stride == 0]
+            for name in ("rows", "grad_norms", "saturated", "dead"):
+                values = getattr(self, name)
+                setattr(self, name, [values[i] for i in keep])
+
+    def column(self, name: str) -> Array:
+        index = self.COLUMNS.index(name)
+        return np.array([r[index] for r in self.rows], dtype=float)
+
+    def layer_matrix(self, name: str = "grad_norms") -> Array:
+        """(L, n_rows) array of a per-layer statistic over time."""
+        values = getattr(self, name)
+        return np.array(values).T if values else np.zeros((0, 0))
+
+
+def metric(task: str, y: Array, output: Array, net: Network) -> float:
+    """Accuracy for classification, R² for regression."""
+    if task == "regression":
+        residual = np.sum((output[0] - y) ** 2)
+        total = np.sum((y - y.mean()) ** 2)
+        return float(1.0 - residual / total) if total > 0 else 0.0
+    return float(np.mean(net.labels_from_output(output) == y))
+
+
+class TrainingSession:
+    """One experiment: data, network, optimizer, counters, status and history."""
+
+    def __init__(self, settings: Settings, custom: CustomData | None = None, max_history: int = 1000):
+        self.settings = settings
+        self.custom = custom
+        if custom is not None:
+            X, y = custom.X, custom.y
+            self.task, self.n_classes, self.dataset_label = custom.task, custom.n_classes, custom.name
+        else:
+            info = DATASETS[settings.dataset]
+            X, y = make_dataset(settings.dataset, settings.n_samples, settings.noise, settings.data_seed)
+            self.task, self.n_classes, self.dataset_label = info.task, info.n_classes, info.label
+        X_train, X_test, y_train, y_test = split(
+            X, y, settings.test_ratio, settings.data_seed, stratify=self.task != "regression"
+        )
+        # Rows (m, 2) are kept for plotting; the network sees columns (n_x, m).
+        self.points_train, self.points_test = X_train, X_test
+        self.y_train, self.y_test = y_train, y_test
+        self.X_train = with_features(X_train, settings.features).T
+        self.X_test = with_features(X_test, settings.features).T
+        self.Y_train, self.Y_test = self._targets(y_train), self._targets(y_test)
+        self.max_history = max_history
+        self.reset()
+
+    # -- construction --------------------------------------------------------------------
+    @property
+    def output_activation(self) -> str:
+        return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        n_out = self.n_classes if self.task == "multiclass" else 1
+        return (self.X_train.shape[0], *self.settings.hidden_sizes, n_out)
+
+    def _targets(self, y: Array) -> Array:
+        if self.task == "multiclass":
+            return one_hot(y, self.n_classes)
+        return y.reshape(1, -1).astype(float)
+
+    def reset(self) -> None:
+        """Back to the initial weights of the weight seed, step 0, empty history."""
+        s = self.settings
+        self.net = Network(self.layer_sizes, s.activation, self.output_activation, s.initializer, s.weight_seed)
+        self.optimizer = make_optimizer(s.optimizer)
+        self.shuffle_rng = np.random.default_rng([s.weight_seed, SHUFFLE_STREAM])
+        self.step = 0
+        self.epoch = 0
+        self._batches: list[tuple[Array, Array]] = []
+        self._previous = (list(self.net.W), list(self.net.b))
+        self.status = "ready"
+        self.message = ""
+        self.diverged_layer: int | None = None
+        self.history = History(self.max_history)
+        self.latest_stats = self._record(self.full_batch_stats())
+
+    def update_hyperparameters(self, **changes) -> None:
+        """Change learning rate, L2, decay or batch size mid-run, without a reset."""
+        allowed = {"learning_rate", "l2", "lr_decay", "batch_size"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"{sorted(unknown)} cannot change during a run; start a new session")
+        if "batch_size" in changes and changes["batch_size"] != self.settings.batch_size:
+            self._batches = []  # the new size applies from the next mini-batch on
+        self.settings = self.settings.replace(**changes)
+
+    # -- facts ---------------------------------------------------------------------------
+    @property
+    def m_train(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def batch_size(self) -> int:
+        bs = self.settings.batch_size
+        return self.m_train if bs <= 0 or bs >= self.m_train else bs
+
+    @property
+    def updates_per_epoch(self) -> int:
+        return -(-self.m_train // self.batch_size)
+
+    @property
+    def learning_rate(self) -> float:
+        """α_t = α_0 · e^(−k·t), t counting updates."""
+        s = self.settings
+        return s.learning_rate * float(np.exp(-s.lr_decay * self.step)) if s.lr_decay else s.learning_rate
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+    # -- training ------------------------------------------------------------------------
+    def _next_batch(self) -> tuple[Array, Array]:
+        if self.batch_size == self.m_train:
+            return self.X_train, self.Y_train
+        if not self._batches:
+            order = self.shuffle_rng.permutation(self.m_train)
+            Xp, Yp = self.X_train[:, order], self.Y_train[:, order]
+            bs = self.batch_size
+            self._batches = [(Xp[:, i : i + bs], Yp[:, i : i + bs]) for i in range(0, self.m_train, bs)]
+            self._batches.reverse()
+        return self._batches.pop()
+
+    def train(self, k: int = 1, time_budget: float | None = None) -> int:
+        """Run up to k updates (stopping early after ``time_budget`` seconds or on
+        divergence). Returns how many updates were applied."""
+        if self.diverged:
+            return 0
+        net, l2 = self.net, self.settings.l2
+        deadline = None if time_budget is None else time.perf_counter() + time_budget
+        done = 0
+        while done < k:
+            X, Y = self._next_batch()
+            cache = net.forward(X)
+            cost = net.loss.cost(cache.Z[-1], cache.A[-1], Y)
+            grads = net.backward(cache, Y, l2=l2)
+            if not np.isfinite(cost) or cost > EXPLODED_COST or not self._grads_finite(grads):
+                self._stop_diverged(cache, grads, cost)
+                break
+            self._previous = (list(net.W), list(net.b))  # references: updates make new arrays
+            self.optimizer.update(net, grads, self.learning_rate)
+            self.step += 1
+            done += 1
+            if not self._batches:
+                self.epoch = self.step // self.updates_per_epoch
+            if self.history.wants(self.step):
+                if not self._weights_finite():
+                    self._stop_diverged(None, None, float("inf"))
+                    break
+                self.latest_stats = self._record(layer_stats(net, cache, grads))
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+        return done
+
+    def train_epochs(self, n: int = 1) -> int:
+        return self.train(n * self.updates_per_epoch)
+
+    @staticmethod
+    def _grads_finite(grads) -> bool:
+        return bool(np.isfinite(sum(np.vdot(dW, dW) for dW in grads.dW[1:])))
+
+    def _weights_finite(self) -> bool:
+        return bool(np.isfinite(sum(np.vdot(W, W) for W in self.net.W[1:])))
+
+    def _stop_diverged(self, cache, grads, cost: float) -> None:
+        update = self.step + 1
+        layer = first_non_finite_layer(cache, grads) or self.net.L
+        if not self._weights_finite():  # the last update itself overflowed: undo it
+            layer = next(l for l in range(1, self.net.L + 1) if not np.isfinite(self.net.W[l]).all())
+            update = self.step
+            self.net.W, self.net.b = self._previous
+            self.step -= 1
+        if np.isfinite(cost):
+            what = f"the cost exploded to {cost:.3g}"
+        else:
+            what = "the values became NaN or infinite"
+        self.status = "diverged"
+        self.diverged_layer = layer
+        self.message = (
+            f"Training diverged at update {update} (layer {layer}): {what}. "
+            f"The weights are kept from update {self.step}, the last finite ones. "
+            f"Try a smaller learning rate (now {self.learning_rate:g}) or another initializer "
+            f"(xavier for tanh/sigmoid, he for relu), then press Reset."
+        )
+
+    # -- evaluation ----------------------------------------------------------------------
+    def full_batch_stats(self) -> LayerStats:
+        """Per-layer statistics of the gradient on the whole training set (no update)."""
+        cache = self.net.forward(self.X_train)
+        grads = self.net.backward(cache, self.Y_train, l2=self.settings.l2)
+        return layer_stats(self.net, cache, grads)
+
+    def evaluate(self) -> dict[str, float]:
+        """Cost (with the L2 penalty) and accuracy / R² on the train and test sets."""
+        net, l2 = self.net, self.settings.l2
+        out: dict[str, float] = {}
+        for part, X, Y, y in (("train", self.X_train, self.Y_train, self.y_train), ("test", self.X_test, self.Y_test, self.y_test)):
+            cache = net.forward(X)
+            out[f"{part}_cost"] = net.cost(cache, Y, l2)
+            out[f"{part}_metric"] = metric(self.task, y, cache.output, net)
+        return out
+
+    def _record(self, stats: LayerStats) -> LayerStats:
+        e = self.evaluate()
+        row = (self.step, self.epoch, e["train_cost"], e["test_cost"], e["train_metric"], e["test_metric"], self.learning_rate)
+        self.history.append(row, stats)
+        return stats
+
+    @property
+    def latest(self) -> dict[str, float]:
+        """The most recent history row as a dict."""
+        return dict(zip(History.COLUMNS, self.history.rows[-1]))
+
+    # -- the input plane -----------------------------------------------------------------
+    def plane_bounds(self) -> tuple[float, float, float, float]:
+        """A square around all points with a 10% margin: (x_min, x_max, y_min, y_max)."""
+        points = np.vstack([self.points_train, self.points_test])
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        centre, half = (lo + hi) / 2, max((hi - lo).max() / 2, 0.5) * 1.1
+        return centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half
+
+    def plane_grid(self, resolution: int = 100) -> tuple[Array, Array, Array]:
+        """Grid axes xs, ys (resolution,) and the network input (n_x, resolution²) for it."""
+        x0, x1, y0, y1 = self.plane_bounds()
+        xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        points = np.column_stack([gx.ravel(), gy.ravel()])
+        return xs, ys, with_features(points, self.settings.features).T
+
+    def decision_grid(self, resolution: int = 100) -> tuple[Array, Array, Array]:
+        """Network output over the plane: xs, ys and (n_y, resolution, resolution) values —
+        P(class 1) for binary, class probabilities for multi-class, the value for regression."""
+        xs, ys, grid = self.plane_grid(resolution)
+        output = self.net.predict_proba(grid)
+        return xs, ys, output.reshape(output.shape[0], resolution, resolution)
+
+    def unit_grids(self, resolution: int = 24) -> tuple[Array, Array, list[Array]]:
+        """Every unit's activation over the plane: a list over layers l = 1..L of
+        (n[l], resolution, resolution) arrays (what each neuron responds to)."""
+        xs, ys, grid = self.plane_grid(resolution)
+        cache = self.net.forward(grid)
+        return xs, ys, [A.reshape(A.shape[0], resolution, resolution) for A in cache.A[1:]]
