@@ -14,6 +14,7 @@ parameter and why, so the page can tell the user.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -37,6 +38,7 @@ class Field:
     high: float | None = None
     choices: tuple[str, ...] = ()
     help: str = ""
+    item_high: int = MAX_WIDTH  # int_list: the largest allowed entry (a layer width)
 
     def parse(self, text: str) -> Any:
         """Text (from a URL or command line) → value; ValueError naming the allowed range."""
@@ -54,10 +56,19 @@ class Field:
 
     def check(self, value: Any) -> Any:
         if self.kind in ("int", "float"):
+            # Whole-number bounds print as integers (2147483647, not 2.14748e+09).
+            if self.kind == "int":
+                low, high = int(self.low), int(self.high)
+            else:
+                low, high = f"{self.low:g}", f"{self.high:g}"
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{self.name} must be a number between {low} and {high}, got {value!r}")
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{self.name} must be a finite number")
+            if self.kind == "int" and not float(value).is_integer():
+                raise ValueError(f"{self.name} must be a whole number between {low} and {high}, got {value}")
             if not self.low <= value <= self.high:
-                raise ValueError(f"{self.name} must be between {self.low:g} and {self.high:g}, got {value}")
+                raise ValueError(f"{self.name} must be between {low} and {high}, got {value}")
         elif self.kind == "choice":
             if value not in self.choices:
                 raise ValueError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
@@ -66,12 +77,12 @@ class Field:
                 raise ValueError(
                     f"{self.name} needs between {self.low:g} and {self.high:g} entries, got {len(value)}"
                 )
-            if any(not 1 <= n <= MAX_WIDTH for n in value):
-                raise ValueError(f"every width in {self.name} must be between 1 and {MAX_WIDTH}")
+            if any(not 1 <= n <= self.item_high for n in value):
+                raise ValueError(f"every width in {self.name} must be between 1 and {self.item_high}")
         elif self.kind == "choice_list":
             bad = [v for v in value if v not in self.choices]
             if bad:
-                raise ValueError(f"{self.name}: unknown {bad}; choose from {', '.join(self.choices)}")
+                raise ValueError(f"{self.name} must be chosen from {', '.join(self.choices)}; unknown {bad}")
         return value
 
     def format(self, value: Any) -> str:
@@ -82,6 +93,14 @@ class Field:
             return repr(float(value))
         return str(value)
 
+
+KIND_WORDS = {
+    "int": "not a whole number",
+    "float": "not a number",
+    "choice": "not one of the choices",
+    "int_list": "not a comma-separated list of whole numbers",
+    "choice_list": "not a comma-separated list of choices",
+}
 
 FIELDS: dict[str, Field] = {
     f.name: f
@@ -130,6 +149,8 @@ class Settings:
         object.__setattr__(self, "hidden_sizes", tuple(int(n) for n in self.hidden_sizes))
         for f in FIELDS.values():
             f.check(getattr(self, f.name))
+            if f.kind == "int":  # 300.0 or np.int64(300) → 300, so sizes can index and slice
+                object.__setattr__(self, f.name, int(getattr(self, f.name)))
 
     @property
     def task(self) -> str:
@@ -174,7 +195,7 @@ class Settings:
             try:
                 values[name] = checker.parse(raw)
             except (ValueError, TypeError) as error:
-                message = str(error) if "must" in str(error) or "needs" in str(error) else f"not a valid {f.kind}"
+                message = str(error) if "must" in str(error) or "needs" in str(error) else KIND_WORDS[f.kind]
                 problems.append(
                     f"'{name}={raw}' was ignored ({message}); using {f.format(getattr(base, name))}"
                 )

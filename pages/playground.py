@@ -1,0 +1,66 @@
+"""Playground: choose data and a network, press Play, watch it learn."""
+
+import streamlit as st
+
+from playground.settings import Settings
+from playground.ui import live
+from playground.ui.playground_ui import architecture_caption, downloads, render_views, session_for
+from playground.ui.settings_ui import (
+    load_settings,
+    page_limits,
+    save_settings,
+    set_widget,
+    settings_sidebar,
+    url_problem_notice,
+)
+
+PREFIX = "pg"
+LIMITS = page_limits(max_layers=8, max_width=32)
+
+settings = load_settings(PREFIX, LIMITS, Settings())
+if f"{PREFIX}.present" not in st.session_state:
+    st.session_state[f"{PREFIX}.present"] = st.query_params.get("present") == "1"
+present = st.session_state[f"{PREFIX}.present"]
+
+if not present:
+    st.title("Neural Playground")
+    st.markdown("Pick a dataset and a network in the sidebar, press **Play**, and watch a NumPy "
+                "network learn: the boundary it draws, its cost, and the gradients in every layer.")
+url_problem_notice(PREFIX)
+
+if present:
+    settings = st.session_state[f"{PREFIX}.settings"]
+else:
+    settings = settings_sidebar(PREFIX, settings, LIMITS)
+save_settings(PREFIX, settings, {"present": "1"} if present else {})
+session = session_for(settings)
+
+
+def new_weights() -> None:
+    seed = (st.session_state[f"{PREFIX}.settings"].weight_seed + 1) % 2**31
+    set_widget(PREFIX, "weight_seed", seed)
+    st.session_state[f"{PREFIX}.settings"] = st.session_state[f"{PREFIX}.settings"].replace(weight_seed=seed)
+
+
+live.transport_controls(PREFIX, lambda: st.session_state["playground.session"], on_new_weights=new_weights)
+options = st.columns([1, 1, 1, 2])
+show_test = options[0].toggle("Show test points", value=True, key=f"{PREFIX}.show_test")
+discretize = options[1].toggle("Discretize output", value=False, key=f"{PREFIX}.discretize",
+                               disabled=session.task == "regression")
+options[2].toggle("Presentation mode", key=f"{PREFIX}.present",
+                  help="Hides the settings and enlarges the charts for a projector; it is kept in the link.")
+if not present:
+    options[3].markdown(architecture_caption(session))
+
+live.live_area(
+    PREFIX,
+    lambda: st.session_state["playground.session"],
+    lambda s, tick: render_views(s, tick, big=present, show_test=show_test, discretize=discretize),
+)
+
+if not present:
+    with st.expander("Download and share"):
+        st.markdown("The address bar holds every setting: copy it to share this exact experiment "
+                    "(same data, same initial weights, same training). Pause before downloading "
+                    "to get the current weights.")
+        downloads(session)

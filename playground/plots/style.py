@@ -1,0 +1,58 @@
+"""Shared look of every figure: class colours, colour scales, fonts big enough for a projector."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# TensorFlow Playground's orange/blue, plus a third class colour for 3-class datasets.
+CLASS_COLOURS = ("#f08c00", "#1c7ed6", "#2f9e44", "#ae3ec9", "#e03131", "#0c8599", "#5c940d", "#d6336c", "#495057", "#845ef7")
+POSITIVE, NEGATIVE = "#1c7ed6", "#f08c00"  # weights > 0 blue, < 0 orange (as TF Playground)
+LAYER_COLOURS = ("#1971c2", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#0b7285", "#5f3dc4", "#a61e4d",
+                 "#364fc7", "#087f5b", "#d9480f", "#862e9c")
+
+# P(class 1) from 0 (orange) through white (undecided) to 1 (blue).
+BINARY_SCALE = [[0.0, "#f08c00"], [0.5, "#ffffff"], [1.0, "#1c7ed6"]]
+# A diverging scale for regression values (negative orange, positive blue).
+DIVERGING_SCALE = [[0.0, "#d9480f"], [0.5, "#f8f9fa"], [1.0, "#1864ab"]]
+
+FONT_SIZE = 15
+BIG_FONT_SIZE = 20
+
+
+def layout(title: str, height: int, big: bool = False, **overrides) -> dict:
+    """Title, font and margins used by every figure; fixed height so the page never jumps.
+
+    Figures are built in one ``go.Figure(traces, layout)`` call: Plotly's ``make_subplots``
+    and repeated ``update_*`` calls cost 10–40 ms each, too slow for a live view.
+    """
+    size = BIG_FONT_SIZE if big else FONT_SIZE
+    spec = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top", "yref": "container",
+                  "font": {"size": size + 3}},
+        "font": {"size": size, "family": "'Source Sans', 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"},
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "legend": {"font": {"size": size - 1}},
+    }
+    spec.update(overrides)
+    return spec
+
+
+def base_layout(fig: go.Figure, title: str, height: int, big: bool = False, **overrides) -> go.Figure:
+    """Apply ``layout`` to an existing figure (for figures that are not redrawn live)."""
+    return fig.update_layout(**layout(title, height, big, **overrides))
+
+
+def class_colour(k: int) -> str:
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
+
+def layer_colour(l: int) -> str:
+    return LAYER_COLOURS[(l - 1) % len(LAYER_COLOURS)]
+
+
+def hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))

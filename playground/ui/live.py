@@ -1,0 +1,115 @@
+"""Live training in Streamlit: transport buttons and the self-refreshing live area.
+
+The pattern measured in DESIGN.md:
+- Play/Pause/Step/Reset are drawn *outside* the live area and act through ``on_click``
+  callbacks, so a click always lands (Pause within ~0.1 s);
+- the live area is an ``st.fragment`` that re-runs every ``interval`` seconds only while
+  playing; each tick trains for a time budget (pure NumPy, no ``st.*`` calls) and redraws.
+
+Several pages share this (Playground, Gradients lab, Digits). Each passes a ``prefix`` for its
+session-state keys and a function that returns its ``TrainingSession``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from ..training import TrainingSession
+
+STEP_MODES = {"1 update": ("updates", 1), "1 epoch": ("epochs", 1), "10 epochs": ("epochs", 10)}
+TICK_SECONDS = 0.1  # below ~0.1 s Streamlit gets slower, not faster (DESIGN.md)
+TRAIN_BUDGET = 0.03  # seconds of NumPy per tick: caps CPU per viewer on a shared server
+MAX_UPDATES_PER_TICK = 5000
+
+
+def is_playing(prefix: str) -> bool:
+    return bool(st.session_state.get(f"{prefix}.playing", False))
+
+
+def set_playing(prefix: str, playing: bool) -> None:
+    st.session_state[f"{prefix}.playing"] = playing
+
+
+def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+    session = get_session()
+    set_playing(prefix, not is_playing(prefix) and not session.diverged)
+
+
+def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+    set_playing(prefix, False)
+    unit, count = STEP_MODES[st.session_state.get(f"{prefix}.step_mode", "1 update")]
+    session = get_session()
+    if unit == "updates":
+        session.train(count)
+    else:
+        session.train_epochs(count)
+
+
+def _reset(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+    set_playing(prefix, False)
+    get_session().reset()
+
+
+def transport_controls(
+    prefix: str,
+    get_session: Callable[[], TrainingSession],
+    on_new_weights: Callable[[], None] | None = None,
+) -> None:
+    """Play/Pause, Step (with its size), Reset and (optionally) New weights, in one row."""
+    playing = is_playing(prefix)
+    session = get_session()
+    cols = st.columns([1.1, 1, 1.2, 1, 1.3], vertical_alignment="bottom")
+    cols[0].button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        key=f"{prefix}.play_button",
+        type="primary",
+        on_click=_toggle_play,
+        args=(prefix, get_session),
+        disabled=session.diverged,
+        width="stretch",
+    )
+    cols[1].button("Step", icon=":material/skip_next:", key=f"{prefix}.step_button", on_click=_step, args=(prefix, get_session),
+                   disabled=session.diverged, width="stretch")
+    cols[2].selectbox("Step size", list(STEP_MODES), key=f"{prefix}.step_mode", label_visibility="collapsed")
+    cols[3].button("Reset", icon=":material/replay:", key=f"{prefix}.reset_button", on_click=_reset, args=(prefix, get_session),
+                   help="Back to the same initial weights (same seed), step 0.", width="stretch")
+    if on_new_weights is not None:
+        cols[4].button("New weights", icon=":material/casino:", key=f"{prefix}.new_weights_button", on_click=on_new_weights,
+                       help="Draw new initial weights (next weight seed) and start again.",
+                       width="stretch")
+
+
+def live_area(
+    prefix: str,
+    get_session: Callable[[], TrainingSession],
+    render: Callable[[TrainingSession, int], None],
+) -> None:
+    """Draw ``render(session, tick)`` and, while playing, train and redraw every tick.
+
+    ``tick`` counts redraws while playing so slow views can refresh every n-th tick.
+    """
+    playing = is_playing(prefix)
+
+    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    def _live() -> None:
+        session = get_session()
+        tick_key = f"{prefix}.tick"
+        if is_playing(prefix) and not session.diverged:
+            session.train(MAX_UPDATES_PER_TICK, time_budget=TRAIN_BUDGET)
+            st.session_state[tick_key] = st.session_state.get(tick_key, 0) + 1
+            if session.diverged:
+                # Stop the timer: a full rerun redefines this fragment without run_every.
+                set_playing(prefix, False)
+                st.rerun(scope="app")
+        render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
+
+    _live()
+
+
+def divergence_notice(session: TrainingSession) -> None:
+    """The clear message and the way out when a run diverged."""
+    if session.diverged:
+        st.error(f"**Training stopped.** {session.message}", icon="🛑")

@@ -1,0 +1,138 @@
+"""The Playground page's pieces: its training session, its live views and its downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import streamlit as st
+
+from ..datasets import to_csv
+from ..plots.boundary import decision_boundary_figure
+from ..plots.curves import cost_figure, gradient_figure
+from ..plots.network import network_figure
+from ..settings import Settings
+from ..training import TrainingSession
+from . import live
+from .live_chart import live_chart
+
+SESSION_KEY = "playground.session"
+HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
+DIAGRAM_EVERY = 4  # redraw the (slow) network diagram every n-th tick while playing
+THUMBNAILS_UP_TO = 12  # neuron thumbnails when no layer is wider than this
+
+
+def _structure(settings: Settings) -> Settings:
+    """The settings that need a new session (everything except the live hyperparameters)."""
+    return settings.replace(**{name: getattr(Settings(), name) for name in HYPERPARAMETERS})
+
+
+def session_for(settings: Settings, key: str = SESSION_KEY, prefix: str = "pg") -> TrainingSession:
+    """The page's session: rebuilt when data or network changed (which resets training),
+    updated in place when only learning rate, L2, decay or batch size changed."""
+    session = st.session_state.get(key)
+    if session is None or _structure(session.settings) != _structure(settings):
+        session = TrainingSession(settings)
+        st.session_state[key] = session
+        live.set_playing(prefix, False)
+    else:
+        changes = {n: getattr(settings, n) for n in HYPERPARAMETERS if getattr(settings, n) != getattr(session.settings, n)}
+        if changes:
+            session.update_hyperparameters(**changes)
+    return session
+
+
+def architecture_caption(session: TrainingSession) -> str:
+    """Parameter count as edges + biases, and every W[l] shape."""
+    n = session.layer_sizes
+    edges = sum(n[l] * n[l - 1] for l in range(1, len(n)))
+    biases = sum(n[1:])
+    shapes = ", ".join(f"W[{l}]: {n[l]}×{n[l - 1]}" for l in range(1, len(n)))
+    arch = " → ".join(str(k) for k in n)
+    return (f"**Network {arch}** ({session.net.output_activation} output) · **{edges + biases} parameters** "
+            f"= {edges} weights (edges) + {biases} biases (one per neuron) · {shapes}")
+
+
+def counter_text(session: TrainingSession) -> str:
+    return f"Epoch {session.epoch:,} · update {session.step:,}"
+
+
+def render_views(session: TrainingSession, tick: int, big: bool = False, show_test: bool = True,
+                 discretize: bool = False) -> None:
+    """Counter, decision boundary, cost curve, gradient magnitudes and network diagram."""
+    latest = session.latest
+    metric_name = "R²" if session.task == "regression" else "accuracy"
+    cols = st.columns([1.4, 1, 1, 1, 1])
+    cols[0].markdown(f"### {counter_text(session)}")
+    cols[1].metric("train cost", f"{latest['train_cost']:.4f}")
+    cols[2].metric("test cost", f"{latest['test_cost']:.4f}")
+    cols[3].metric(f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
+                   else f"{latest['test_metric']:.3f}")
+    cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
+    live.divergence_notice(session)
+
+    left, right = st.columns([1.05, 1])
+    with left:
+        xs, ys, values = session.decision_grid(100)
+        fig = decision_boundary_figure(
+            xs, ys, values, session.points_train, session.y_train,
+            session.points_test if show_test else None, session.y_test if show_test else None,
+            task=session.task, discretize=discretize, height=560 if big else 470, big=big,
+            value_range=float(np.abs(session.y_train).max()) if session.task == "regression" else None,
+        )
+        live_chart(fig, key="pg.boundary", revision=session.step)
+        st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
+                   "(white outline = training, black = test).")
+    with right:
+        h = session.history
+        live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
+                                    h.column("train_metric"), h.column("test_metric"), metric_name,
+                                    height=300 if big else 260, big=big),
+                   key="pg.cost", revision=session.step)
+        st.caption("Cost should fall; if test cost rises while train cost falls, the net is overfitting.")
+        stats = session.latest_stats
+        live_chart(gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"),
+                                        stats.saturated_fraction, stats.dead_fraction,
+                                        session.settings.activation, height=300 if big else 270, big=big),
+                   key="pg.gradients", revision=session.step)
+        st.caption("How big each layer's weight update is (log scale). Bars far lower on the left "
+                   "(input side) mean vanishing gradients: those layers barely learn.")
+
+    cache_key = "pg.diagram"
+    if tick % DIAGRAM_EVERY == 0 or cache_key not in st.session_state:
+        st.session_state[cache_key] = _diagram(session, big)
+    live_chart(st.session_state[cache_key], key="pg.network", revision=session.step)
+    st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
+               "lines are weights: blue positive, orange negative, thicker = larger. Hover for values.")
+
+
+def _diagram(session: TrainingSession, big: bool):
+    sizes = session.layer_sizes
+    names = ["x1", "x2", *session.settings.features]
+    grids = None
+    if max(sizes[1:-1], default=0) <= THUMBNAILS_UP_TO:
+        xs, ys, layers = session.unit_grids(24)
+        _, _, inputs = session.plane_grid(24)
+        grids = [inputs.reshape(inputs.shape[0], 24, 24), *layers]
+    height = int(min(150 + 70 * max(sizes), 620 if big else 520))
+    return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big)
+
+
+def weights_npz(session: TrainingSession) -> bytes:
+    """W1..WL, b1..bL in lecture shapes plus the settings as JSON (as the command line saves)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **session.net.parameters(), settings=json.dumps(session.settings.to_query_params()),
+             step=session.step)
+    return buffer.getvalue()
+
+
+def downloads(session: TrainingSession) -> None:
+    c1, c2 = st.columns(2)
+    c1.download_button("Trained weights (.npz)", icon=":material/download:", data=lambda: weights_npz(session),
+                       file_name=f"weights_step{session.step}.npz", mime="application/octet-stream",
+                       on_click="ignore", width="stretch")
+    X = np.vstack([session.points_train, session.points_test])
+    y = np.concatenate([session.y_train, session.y_test])
+    c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=f"{session.settings.dataset}.csv",
+                       mime="text/csv", on_click="ignore", width="stretch")

@@ -1,0 +1,169 @@
+"""Setting widgets that read and write a ``Settings`` and keep it in the URL.
+
+Flow on every script run of a page:
+1. the first time in a browser session, settings come from the link (``st.query_params``);
+   bad values fall back to defaults and are listed so the page can say which;
+2. each widget is seeded from the stored settings (so values survive page switches);
+3. the widgets' values become the new settings (impossible values are refused with a
+   message and the previous value is kept);
+4. the settings are written back to the URL, so the address bar is always a share link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from ..datasets import DATASETS, EXTRA_FEATURES, PLANE_DATASETS
+from ..engine.activations import HIDDEN_ACTIVATIONS
+from ..engine.initializers import INITIALIZERS
+from ..engine.optimizers import OPTIMIZERS
+from ..settings import FIELDS, MAX_SEED, Field, Settings
+
+LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 0)
+L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+DECAY_CHOICES = (0.0, 1e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01)
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+INIT_LABELS = {
+    "zeros": "zeros (symmetry!)",
+    "small": "small: 0.01·N(0,1)",
+    "large": "large: 1.0·N(0,1)",
+    "xavier": "Xavier: N(0, 1/n[l-1])",
+    "he": "He: N(0, 2/n[l-1])",
+}
+
+
+def page_limits(max_layers: int, max_width: int) -> dict[str, Field]:
+    """Narrower bounds for one page (the Playground draws at most 8 layers of 32)."""
+    return {
+        "hidden_sizes": replace(FIELDS["hidden_sizes"], high=max_layers, item_high=max_width),
+        "n_samples": replace(FIELDS["n_samples"], low=20, high=2000),
+    }
+
+
+def load_settings(prefix: str, limits: dict[str, Field], defaults: Settings) -> Settings:
+    """The page's settings: from session state, or (first visit) from the link."""
+    key = f"{prefix}.settings"
+    if key not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        settings, problems = Settings.from_query_params(params, base=defaults, limits=limits)
+        st.session_state[key] = settings
+        st.session_state[f"{prefix}.url_problems"] = problems
+    return st.session_state[key]
+
+
+def save_settings(prefix: str, settings: Settings, extra: dict[str, str] | None = None) -> None:
+    """Store the settings and write them (plus page-only flags) into the URL."""
+    st.session_state[f"{prefix}.settings"] = settings
+    params = settings.to_query_params()
+    params.update(extra or {})
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def url_problem_notice(prefix: str) -> None:
+    problems = st.session_state.get(f"{prefix}.url_problems") or []
+    if problems:
+        st.warning(
+            "Some settings in the link could not be used and were reset to their defaults:\n\n"
+            + "\n".join(f"- {p}" for p in problems),
+            icon="🔗",
+        )
+
+
+def _seed(key: str, value: Any) -> str:
+    """Give a widget its stored value the first time it is drawn in this page visit."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def _with(options: tuple, value: Any) -> list:
+    """Options for a slider, including a value that came from a link but is not a preset."""
+    return sorted(set(options) | {value}, key=lambda v: (v == 0 and options[-1] == 0, v))
+
+
+def _format_hidden(sizes: tuple[int, ...]) -> str:
+    return ",".join(str(n) for n in sizes)
+
+
+def _change_depth(key: str, delta: int, max_layers: int) -> None:
+    text = st.session_state.get(key, "")
+    sizes = [p.strip() for p in text.split(",") if p.strip()]
+    if delta > 0 and len(sizes) < max_layers:
+        sizes.append(sizes[-1] if sizes else "4")
+    elif delta < 0 and sizes:
+        sizes.pop()
+    st.session_state[key] = ",".join(sizes)
+
+
+def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) -> Settings:
+    """Draw the data / network / training widgets in the sidebar and return new settings."""
+    w = f"{prefix}.w."
+    max_layers = int(limits["hidden_sizes"].high)
+    max_width = limits["hidden_sizes"].item_high
+    sb = st.sidebar
+    sb.header("Data")
+    dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
+                           key=_seed(w + "dataset", settings.dataset))
+    fixed = DATASETS[dataset].fixed_size
+    n_samples = sb.slider("Number of points", 20, 2000, step=10, key=_seed(w + "n_samples", settings.n_samples),
+                          disabled=fixed)
+    noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=_seed(w + "noise", settings.noise), disabled=fixed)
+    test_ratio = sb.slider("Test share", 0.0, 0.9, step=0.05, key=_seed(w + "test_ratio", settings.test_ratio),
+                           help="Share of the points held out to measure generalisation.", disabled=fixed)
+    data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=_seed(w + "data_seed", settings.data_seed))
+    features = sb.pills("Extra input features", list(EXTRA_FEATURES), selection_mode="multi",
+                        key=_seed(w + "features", list(settings.features)),
+                        help="Computed from x1, x2 and fed to the network as extra inputs.")
+
+    sb.header("Network")
+    hidden_key = _seed(w + "hidden", _format_hidden(settings.hidden_sizes))
+    c1, c2 = sb.columns(2)
+    c1.button("Add layer", icon=":material/add:", key=w + "add_layer", on_click=_change_depth, args=(hidden_key, 1, max_layers),
+              width="stretch")
+    c2.button("Remove layer", icon=":material/remove:", key=w + "remove_layer", on_click=_change_depth, args=(hidden_key, -1, max_layers),
+              width="stretch")
+    hidden_text = sb.text_input("Hidden layer widths", key=hidden_key,
+                                help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
+                                "units; empty = no hidden layer (logistic regression).")
+    hidden_sizes = settings.hidden_sizes
+    try:
+        hidden_sizes = limits["hidden_sizes"].parse(hidden_text)
+    except ValueError as error:
+        sb.error(f"Hidden layers not changed: {error}. Write widths like 8,8,4.")
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed(w + "activation", settings.activation))
+    initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
+                               key=_seed(w + "initializer", settings.initializer))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed(w + "weight_seed", settings.weight_seed))
+
+    sb.header("Training")
+    optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
+                             key=_seed(w + "optimizer", settings.optimizer))
+    learning_rate = sb.select_slider("Learning rate α", _with(LEARNING_RATES, settings.learning_rate),
+                                     format_func=lambda v: f"{v:g}", key=_seed(w + "learning_rate", settings.learning_rate),
+                                     help="Can change while training runs.")
+    batch_size = sb.select_slider("Batch size", _with(BATCH_SIZES, settings.batch_size),
+                                  format_func=lambda v: "full batch" if v == 0 else str(v),
+                                  key=_seed(w + "batch_size", settings.batch_size),
+                                  help="Examples per update: 1 = stochastic, full batch = batch gradient descent.")
+    l2 = sb.select_slider("L2 regularization λ", _with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
+                          key=_seed(w + "l2", settings.l2))
+    lr_decay = sb.select_slider("Learning-rate decay k", _with(DECAY_CHOICES, settings.lr_decay),
+                                format_func=lambda v: f"{v:g}", key=_seed(w + "lr_decay", settings.lr_decay),
+                                help="α_t = α·e^(−k·t), t counting updates.")
+    return settings.replace(
+        dataset=dataset, n_samples=int(n_samples), noise=float(noise), test_ratio=float(test_ratio),
+        data_seed=int(data_seed), features=tuple(f for f in EXTRA_FEATURES if f in (features or [])),
+        hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
+        optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size), l2=float(l2),
+        lr_decay=float(lr_decay),
+    )
+
+
+def set_widget(prefix: str, name: str, value: Any) -> None:
+    """Change a setting's widget from a callback (e.g. "New weights" bumps the weight seed)."""
+    st.session_state[f"{prefix}.w.{name}"] = value
