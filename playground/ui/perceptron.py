@@ -1,0 +1,367 @@
+"""Streamlit helpers for the Perceptron page: state, URL, widgets, tables and the live fragment.
+
+All state lives in ``st.session_state`` under keys starting with ``perceptron.``:
+
+- ``perceptron.settings``  the page's ``PerceptronSettings`` (gate, custom table, weights, fix)
+- ``perceptron.rule``      the perceptron rule's ``RuleRun`` (None until a rule button is used)
+- ``perceptron.fix``       the hidden-layer network's ``FixRun``
+- ``perceptron.playing``   whether the fix is being played live
+- ``perceptron.written``   the last few sets of query parameters this page wrote to the URL
+
+Widgets have their own keys, seeded from the settings whenever they are missing (Streamlit
+drops widget state when another page runs), so the page survives a trip to another page.
+Every control changes state in an ``on_click``/``on_change`` callback, before the script runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from playground import perceptron as pc
+from playground.plots import perceptron as plots
+
+K = "perceptron."
+WEIGHT_KEYS = ("w0", "w1", "w2")
+PRESETS = {  # label → (w0, w1, w2): one textbook solution per separable gate
+    "NOR (0.5, −1, −1)": (0.5, -1.0, -1.0),
+    "AND (−1.5, 1, 1)": (-1.5, 1.0, 1.0),
+    "OR (−0.5, 1, 1)": (-0.5, 1.0, 1.0),
+    "NAND (1.5, −1, −1)": (1.5, -1.0, -1.0),
+    "NOT (0.5, −1)": (0.5, -1.0, 0.0),
+    "zero": (0.0, 0.0, 0.0),
+}
+URL_MEMORY = 10  # how many of our own recent URLs count as "not news"
+TICK_SECONDS = 0.25  # DESIGN.md: raise steps per frame, not the frame rate
+STEPS_PER_TICK = 25
+FIX_ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
+CHART_CONFIG = {"displayModeBar": False}
+TABLE_STYLE = [{"selector": "td, th", "props": [("font-size", "18px"), ("text-align", "center")]}]
+
+
+# -- state ------------------------------------------------------------------------------------
+
+
+def _ss():
+    return st.session_state
+
+
+def settings() -> pc.PerceptronSettings:
+    return _ss()[K + "settings"]
+
+
+def gate() -> pc.Gate:
+    s = settings()
+    return pc.make_gate(s.gate, s.custom_table)
+
+
+def _set(**changes) -> None:
+    _ss()[K + "settings"] = replace(settings(), **changes)
+    _ss()[K + "url_problems"] = []
+
+
+def _seed_widgets(force: bool = False) -> None:
+    s = settings()
+    values = {"gate": s.gate, "net": s.net, "net_act": s.net_act, "net_seed": s.net_seed}
+    values.update(zip(WEIGHT_KEYS, s.weights))
+    for name, value in values.items():
+        if force or K + name not in _ss():
+            _ss()[K + name] = value
+
+
+def init_state() -> None:
+    """Defaults once per session, then the URL if it says something new, then widget values."""
+    ss = _ss()
+    if K + "settings" not in ss:
+        ss[K + "settings"] = pc.PerceptronSettings()
+        ss[K + "rule"] = None
+        ss[K + "fix"] = None
+        ss[K + "playing"] = False
+        ss[K + "written"] = []
+        ss[K + "url_problems"] = []
+    mine = {name: st.query_params[name] for name in pc.FIELDS if name in st.query_params}
+    # Apply the URL only if it says something this page did not write itself lately: a rerun
+    # sent just before the browser saw our last write still carries an older URL of ours.
+    if mine and all(any(w.get(k) != v for k, v in mine.items()) for w in ss[K + "written"]):
+        new, problems = pc.PerceptronSettings.from_query_params(mine, base=pc.PerceptronSettings())
+        if new != settings():
+            ss[K + "rule"] = None
+            ss[K + "playing"] = False
+        ss[K + "settings"] = new
+        ss[K + "url_problems"] = problems
+        _seed_widgets(force=True)
+    _seed_widgets()
+
+
+def show_url_problems() -> None:
+    for problem in _ss()[K + "url_problems"]:
+        st.warning(f"Link parameter {problem}.", icon=":material/link_off:")
+
+
+def sync_url() -> None:
+    """Write this page's keys (and only those) to the URL when they changed."""
+    wanted = settings().to_query_params()
+    changed = {k: v for k, v in wanted.items() if st.query_params.get(k) != v}
+    if changed:
+        st.query_params.update(changed)
+    written = _ss()[K + "written"]
+    if not written or written[-1] != wanted:
+        _ss()[K + "written"] = [*written[-(URL_MEMORY - 1):], wanted]
+
+
+# -- gate and weights ---------------------------------------------------------------------------
+
+
+def _gate_changed() -> None:
+    _set(gate=_ss()[K + "gate"])
+    _ss()[K + "rule"] = None
+
+
+def _flip(index: int) -> None:
+    table = list(settings().custom_table)
+    table[index] = 1 - table[index]
+    _set(table="".join(str(v) for v in table))
+    _ss()[K + "rule"] = None
+
+
+def gate_picker() -> pc.Gate:
+    """The gate buttons, and for "custom" one button per row that flips its output."""
+    st.segmented_control(
+        "Gate", pc.GATE_CHOICES, key=K + "gate", required=True, on_change=_gate_changed,
+        format_func=lambda g: "Custom table" if g == pc.CUSTOM else g, label_visibility="collapsed",
+    )
+    if settings().gate == pc.CUSTOM:
+        st.markdown("**Click an output to flip it:**")
+        for i, (col, row, out) in enumerate(zip(st.columns(4), pc.ROWS_2, settings().custom_table)):
+            col.button(f"x1={row[0]}, x2={row[1]} → {out}", key=f"{K}flip{i}", on_click=_flip, args=(i,),
+                       width="stretch")
+    g = gate()
+    targets = ", ".join(str(t) for t in g.targets)
+    kind = "linearly separable" if pc.is_linearly_separable(g) else "**not** linearly separable"
+    st.caption(f"Target outputs on the rows {_rows_text(g)}: **{targets}** — "
+               f"{pc.function_name(g.targets)}, {kind}.")
+    return g
+
+
+def _rows_text(g: pc.Gate) -> str:
+    return ", ".join("".join(str(v) for v in row) for row in g.rows)
+
+
+def _weights_changed() -> None:
+    _set(**{name: float(_ss()[K + name]) for name in WEIGHT_KEYS})
+    _ss()[K + "rule"] = None
+
+
+def _set_weights(weights, keep_rule: bool = False) -> None:
+    weights = tuple(float(v) for v in weights) + settings().weights[len(weights):]
+    _set(**dict(zip(WEIGHT_KEYS, weights)))
+    for name, value in zip(WEIGHT_KEYS, weights):
+        _ss()[K + name] = value
+    if not keep_rule:
+        _ss()[K + "rule"] = None
+
+
+def weight_controls(g: pc.Gate) -> None:
+    """Sliders for w0 (bias), w1, w2 — their range grows if the rule pushes a weight further."""
+    bound = float(max(3, math.ceil(max(abs(v) for v in settings().weights))))
+    labels = ("w0 (bias)", "w1 (weight on x1)", "w2 (weight on x2)")
+    for name, label in zip(WEIGHT_KEYS, labels):
+        st.slider(label, -bound, bound, step=0.1, key=K + name, on_change=_weights_changed,
+                  disabled=name == "w2" and g.n_inputs == 1,
+                  help="NOT has one input, so w2 is not used" if name == "w2" and g.n_inputs == 1 else None)
+    st.markdown("**Presets**")
+    cols = st.columns(2)
+    for i, (label, weights) in enumerate(PRESETS.items()):
+        cols[i % 2].button(label, key=f"{K}preset{i}", on_click=_set_weights, args=(weights,), width="stretch")
+
+
+def computed_name(g: pc.Gate) -> str:
+    return pc.computed_function(settings().weights, g.n_inputs)
+
+
+def truth_table_frame(g: pc.Gate, weights) -> pd.io.formats.style.Styler:
+    """The live truth table as a styled frame: inputs, s, output, target and ✓/✗."""
+    names = [f"x{i + 1}" for i in range(g.n_inputs)]
+    s_name = "s = w0 + " + " + ".join(f"w{i + 1}·x{i + 1}" for i in range(g.n_inputs))
+    rows = [
+        {**dict(zip(names, r.x)), s_name: pc.sum_formula(weights, r.x), "output": r.output,
+         "target": r.target, "right?": "✓" if r.correct else "✗"}
+        for r in pc.truth_table(weights, g)
+    ]
+    return _styled(pd.DataFrame(rows), "right?")
+
+
+def _styled(frame: pd.DataFrame, mark_column: str, good_mark: str = "✓") -> pd.io.formats.style.Styler:
+    def colour(row):
+        good = row[mark_column] == good_mark
+        return ["background-color: #ebfbee" if good else "background-color: #fff5f5"] * len(row)
+
+    return frame.style.apply(colour, axis=1).set_table_styles(TABLE_STYLE).hide(axis="index")
+
+
+def gate_chart(g: pc.Gate, key: str) -> None:
+    fig = plots.gate_figure(settings().weights[: g.n_inputs + 1], g.X, g.targets)
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None)
+
+
+# -- the perceptron rule --------------------------------------------------------------------------
+
+
+def _rule_action(action: str) -> None:
+    if action == "reset":
+        _set_weights((0.0, 0.0, 0.0))
+        return
+    g = gate()
+    run = _ss()[K + "rule"] or pc.start_rule(settings().weights, g)
+    run = {"next": pc.rule_step, "epoch": pc.run_epoch, "converge": pc.run_to_convergence}[action](run, g)
+    _ss()[K + "rule"] = run
+    _set_weights(run.weights, keep_rule=True)
+
+
+def rule_buttons() -> None:
+    run = _ss()[K + "rule"]
+    done = run is not None and run.done
+    cols = st.columns(4)
+    for col, (action, label) in zip(cols, (("next", "Next example"), ("epoch", "Run epoch"),
+                                           ("converge", "Run to convergence"), ("reset", "Reset (w = 0, b = 0)"))):
+        col.button(label, key=f"{K}rule_{action}", on_click=_rule_action, args=(action,), width="stretch",
+                   disabled=done and action != "reset", type="primary" if action == "next" else "secondary")
+
+
+def rule_status() -> pc.RuleRun | None:
+    """The run's message (success / error / info) and the latest step in numbers."""
+    run = _ss()[K + "rule"]
+    if run is None:
+        st.info("Press **Next example** to present the first row. The rule starts from the current "
+                "weights — **Reset** sets them to w = 0, b = 0, the textbook start.")
+        return None
+    if run.status == "converged":
+        st.success(run.message(), icon=":material/check_circle:")
+    elif run.status in ("cycle", "gave up"):
+        st.error(run.message(), icon=":material/sync_problem:")
+    else:
+        st.info(run.message())
+    if run.steps:
+        st.markdown("**Latest step.** " + run.steps[-1].describe())
+    return run
+
+
+def recent_steps_frame(run: pc.RuleRun, n: int = 8) -> pd.io.formats.style.Styler:
+    rows = [
+        {"epoch": s.epoch, "x": ",".join(str(v) for v in s.x), "y": f"{s.y:+d}", "s": pc.weights_text([s.s])[1:-1],
+         "y·s ≤ 0?": "mistake" if s.mistake else "ok", "weights after": pc.weights_text(s.after)}
+        for s in run.steps[-n:]
+    ]
+    return _styled(pd.DataFrame(rows), "y·s ≤ 0?", good_mark="ok")
+
+
+def history_chart(run: pc.RuleRun) -> None:
+    mistakes = [s.number for s in run.steps if s.mistake]
+    fig = plots.rule_history_figure(pc.weight_history(run), mistakes, run.epoch_mistakes)
+    st.plotly_chart(fig, key=K + "history_chart", config=CHART_CONFIG, theme=None)
+
+
+def inequality_frame(g: pc.Gate) -> pd.io.formats.style.Styler:
+    rows = [
+        {"row": "".join(str(v) for v in q.x), "target": q.target, "needs": q.text,
+         "value at your weights": pc.weights_text([q.value])[1:-1], "holds?": "✓" if q.holds else "✗"}
+        for q in pc.inequalities(settings().weights, g)
+    ]
+    return _styled(pd.DataFrame(rows), "holds?")
+
+
+# -- the fix: a hidden layer, trained live --------------------------------------------------------
+
+
+def fix_gate(g: pc.Gate) -> pc.Gate:
+    """The table the network learns: the current gate, or XOR when the gate has one input."""
+    return g if g.n_inputs == 2 else pc.make_gate("XOR")
+
+
+def _fix_run(g: pc.Gate) -> pc.FixRun:
+    s, target = settings(), fix_gate(g).targets
+    run = _ss()[K + "fix"]
+    if run is None or run.config != (s.net, s.net_act, s.net_seed, target):
+        run = pc.make_fix_run(s.net, s.net_act, s.net_seed, target)
+        _ss()[K + "fix"] = run
+        _ss()[K + "playing"] = False
+    return run
+
+
+def _fix_settings_changed() -> None:
+    _set(net=_ss()[K + "net"], net_act=_ss()[K + "net_act"], net_seed=int(_ss()[K + "net_seed"]))
+
+
+def _fix_action(action: str) -> None:
+    ss = _ss()
+    if action == "play":
+        ss[K + "playing"] = True
+    elif action == "pause":
+        ss[K + "playing"] = False
+    elif action == "step":
+        pc.train_fix(_fix_run(gate()), 100)
+    elif action == "reset":
+        ss[K + "fix"] = None
+        ss[K + "playing"] = False
+
+
+def fix_controls() -> None:
+    """Architecture, activation, seed and Play / Pause / Step / Reset — outside the fragment."""
+    c1, c2, c3 = st.columns([1, 1, 1])
+    c1.segmented_control("Network", tuple(pc.ARCHITECTURES), key=K + "net", required=True,
+                         on_change=_fix_settings_changed)
+    c2.selectbox("Hidden activation", FIX_ACTIVATIONS, key=K + "net_act", on_change=_fix_settings_changed)
+    c3.number_input("Weight seed", 0, 9999, step=1, key=K + "net_seed", on_change=_fix_settings_changed)
+    playing, finished = _ss()[K + "playing"], _fix_run(gate()).finished
+    b1, b2, b3, b4 = st.columns(4)
+    b1.button("▶ Play", key=K + "play", on_click=_fix_action, args=("play",), disabled=playing or finished,
+              type="primary", width="stretch", help="Solved — change the network or reset it" if finished else None)
+    b2.button("Pause", key=K + "pause", on_click=_fix_action, args=("pause",), disabled=not playing,
+              width="stretch")
+    b3.button("Step ×100", key=K + "step", on_click=_fix_action, args=("step",), width="stretch")
+    b4.button("Reset network", key=K + "fix_reset", on_click=_fix_action, args=("reset",), width="stretch")
+
+
+def fix_view(g: pc.Gate) -> None:
+    """The live part: trains a few steps per tick while playing, then redraws (DESIGN.md)."""
+    _fix_run(g)
+    playing = _ss()[K + "playing"]
+    st.fragment(run_every=TICK_SECONDS if playing else None)(_fix_fragment)()
+
+
+def _fix_fragment() -> None:
+    ss = _ss()
+    run: pc.FixRun = ss[K + "fix"]
+    if ss[K + "playing"] and run is not None:
+        pc.train_fix(run, STEPS_PER_TICK)
+        if run.finished:
+            ss[K + "playing"] = False
+            st.rerun()  # the whole page, so the fragment stops ticking and Play is enabled again
+    if run is None:
+        return
+    probs = run.probabilities()
+    outputs = (probs > 0.5).astype(int)
+    state = "solved" if run.solved else ("stopped" if run.finished else ("training…" if ss[K + "playing"] else ""))
+    st.markdown(f"**Step {run.steps:,}** · cost J = {run.cost():.4f} · **{run.accuracy()} of 4** rows right"
+                + (f" · {state}" if state else ""))
+    rows = [{"x1": r[0], "x2": r[1], "target": t, "P(output = 1)": f"{p:.3f}", "output": o,
+             "right?": "✓" if o == t else "✗"} for r, t, p, o in zip(pc.ROWS_2, run.targets, probs, outputs)]
+    st.table(_styled(pd.DataFrame(rows), "right?"))
+    st.caption("The network's truth table: its output probability, and that probability thresholded at 0.5.")
+    left, right = st.columns(2)
+    W1, b1 = pc.hidden_lines(run.net)
+    axis, grid = pc.probability_grid(run.net)
+    left.plotly_chart(plots.network_boundary_figure(axis, grid, W1, b1, run.targets, probs),
+                      key=K + "boundary_chart", config=CHART_CONFIG, theme=None)
+    left.caption("Shading is the network's P(output = 1); the thick curve is where it crosses 0.5. "
+                 "Each dashed line is one hidden unit's own line, where its z = 0.")
+    view = pc.hidden_space(run.net, run.X)
+    right.plotly_chart(plots.hidden_space_figure(view.coords, run.targets, view.line, view.axis_titles, probs),
+                       key=K + "hidden_chart", config=CHART_CONFIG, theme=None)
+    right.caption(
+        "The same four rows after the hidden layer: here one straight line — the output unit's — "
+        "separates them." + ("" if view.exact else " (Four hidden units are four dimensions; this is "
+                              "the flat view that looks straight along the output unit's line.)"))
