@@ -5,6 +5,7 @@ import streamlit as st
 from playground.settings import Settings
 from playground.ui import live
 from playground.ui.playground_ui import architecture_caption, downloads, render_views, session_for
+from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import (
     load_settings,
     page_limits,
@@ -16,6 +17,8 @@ from playground.ui.settings_ui import (
 
 PREFIX = "pg"
 LIMITS = page_limits(max_layers=8, max_width=32)
+
+ensure_app_router()
 
 settings = load_settings(PREFIX, LIMITS, Settings())
 if f"{PREFIX}.present" not in st.session_state:

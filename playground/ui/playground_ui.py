@@ -65,8 +65,8 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
     metric_name = "R²" if session.task == "regression" else "accuracy"
     cols = st.columns([1.4, 1, 1, 1, 1])
     cols[0].markdown(f"### {counter_text(session)}")
-    cols[1].metric("train cost", f"{latest['train_cost']:.4f}")
-    cols[2].metric("test cost", f"{latest['test_cost']:.4f}")
+    cols[1].metric("train cost", f"{latest['train_cost']:.6g}")
+    cols[2].metric("test cost", f"{latest['test_cost']:.6g}")
     cols[3].metric(f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
                    else f"{latest['test_metric']:.3f}")
     cols[4].metric("learning rate", f"{session.learning_rate:.3g}")

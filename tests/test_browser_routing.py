@@ -1,0 +1,23 @@
+"""Deep links work on a freshly started server (see playground/ui/routing.py)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import open_page, start_streamlit
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("path", ["/perceptron?gate=XOR", "/playground?dataset=moons"])
+def test_first_visit_by_deep_link_is_routed_by_app_py(browser, path):
+    proc, url = start_streamlit()  # a cold server: nobody has opened "/" yet
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        open_page(page, url + path)
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert "Perceptron & logic gates" in nav and "Gradients lab" in nav, nav
+        assert "app" not in nav.split()  # not the file-name list of an old-style pages/ app
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
