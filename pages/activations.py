@@ -1,4 +1,82 @@
+"""Activation explorer: every activation g next to its derivative g', and softmax on 3 logits.
+
+CONCEPTS.md §2. The curves come from the engine's own registry (``ACTIVATIONS``: fn, grad,
+saturated, note), so what is drawn is exactly what the networks use.
+"""
+
+import numpy as np
 import streamlit as st
 
-st.title("activations")
-st.info("Under construction in this session.")
+from playground.engine import ACTIVATIONS, softmax
+from playground.plots.activations import activation_figure, softmax_figure
+from playground.stepthrough import ACTIVATION_LATEX
+from playground.ui.routing import ensure_app_router
+
+K = "activations."
+ORDER = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "step")
+TITLES = {"sigmoid": "Sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU",
+          "linear": "Linear (identity)", "step": "Step (the perceptron's threshold)"}
+FLAT_LABELS = {"sigmoid": "saturated: g′ < 5% of max", "tanh": "saturated: g′ < 5% of max",
+               "relu": "g′ = 0: the dead zone", "step": "g′ = 0 everywhere"}
+JUMPS = {"relu": ((), (0.0,)), "leaky_relu": ((), (0.0,)), "step": ((0.0,), (0.0,))}  # (g, g') jump at z
+CHART_CONFIG = {"displayModeBar": False}
+
+ensure_app_router()
+
+st.title("Activation explorer")
+st.markdown(
+    "A unit computes z = w·x + b and outputs a = g(z). Backpropagation multiplies the error by the "
+    "slope g′(z) (dashed), so where the slope is flat (shaded) the unit stops learning."
+)
+
+low, high = st.slider("z range", -12.0, 12.0, (-6.0, 6.0), step=0.5, key=K + "z_range",
+                      help="Widen it to see sigmoid and tanh flatten out.")
+if high - low < 1.0:
+    st.warning("Pick a z range at least 1 wide; showing −6 to 6.")
+    low, high = -6.0, 6.0
+z = np.linspace(low, high, 801)
+if low < 0 < high:
+    z = np.union1d(z, [0.0])  # so jumps at 0 land exactly on a grid point
+
+columns = st.columns(2, gap="medium")
+for i, name in enumerate(ORDER):
+    activation = ACTIVATIONS[name]
+    a = activation.fn(z)
+    slope = activation.grad(z, a) if activation.grad else np.zeros_like(z)
+    flat = activation.saturated(z, a) if activation.saturated else None
+    if name == "step":
+        flat = np.ones_like(z, dtype=bool)
+    g_jumps, dg_jumps = JUMPS.get(name, ((), ()))
+    inside = [b for b in g_jumps if low < b < high], [b for b in dg_jumps if low < b < high]
+    with columns[i % 2].container(border=True):
+        st.subheader(TITLES[name])
+        g_tex, dg_tex = ACTIVATION_LATEX[name]
+        st.latex(g_tex)
+        st.latex(dg_tex)
+        figure = activation_figure(z, a, slope, f"{name}: range {activation.output_range}", flat=flat,
+                                   flat_label=FLAT_LABELS.get(name, ""), g_breaks=inside[0], dg_breaks=inside[1])
+        st.plotly_chart(figure, config=CHART_CONFIG, key=K + "figure." + name)
+        st.caption(activation.note)
+
+st.header("Softmax: three logits become probabilities")
+st.markdown(
+    "A multi-class output layer turns its logits z into probabilities that are positive and sum to 1. "
+    "Move a logit: raising one takes probability from the others."
+)
+defaults = (2.0, 1.0, 0.1)
+sliders = st.columns(3)
+logits = np.array([
+    sliders[k].slider(f"logit z{k + 1}", -5.0, 5.0, defaults[k], step=0.1, key=f"{K}logit{k + 1}")
+    for k in range(3)
+])
+probabilities = softmax(logits.reshape(3, 1)).ravel()
+exponentials = " + ".join(f"e^{{{v:.1f}}}" for v in logits)
+st.latex(ACTIVATION_LATEX["softmax"][0] + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
+         + exponentials + "} = " + f"{probabilities[0]:.3f}")
+st.plotly_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
+                config=CHART_CONFIG, key=K + "figure.softmax")
+st.caption(
+    f"The probabilities sum to {probabilities.sum():.3f}. Adding the same number to every logit changes "
+    "nothing (only differences between logits matter); with two classes softmax is the sigmoid of "
+    "z1 − z2. The engine subtracts the largest logit before exponentiating so e^z never overflows."
+)

@@ -1,4 +1,34 @@
+"""Inside a step: one training step of a small network, stage by stage, with real numbers.
+
+Forward, cost, backward and update in the lecture notation (CONCEPTS.md §3), computed by the
+engine itself, then a gradient check with bugs you can plant (§4). Helpers live in
+playground/ui/inside_step.py; the stages in playground/stepthrough.py.
+"""
+
 import streamlit as st
 
-st.title("inside_step")
-st.info("Under construction in this session.")
+from playground.stepthrough import trace_step
+from playground.ui import inside_step as ui
+from playground.ui.routing import ensure_app_router
+
+ensure_app_router()
+
+st.title("Inside a training step")
+st.markdown(
+    "Follow one step of gradient descent through a small network, matrix by matrix: the same "
+    "numbers the engine computes, in the notation of the lecture notes. Use them to check your own "
+    "hand-written backprop."
+)
+
+setup = ui.setup_controls()
+if setup is not None:
+    st.caption(setup.description)
+    for note in setup.notes:
+        st.info(note)
+    trace = trace_step(setup.net, setup.X, setup.Y, setup.learning_rate, setup.l2)
+
+    st.header("One step, stage by stage")
+    ui.stage_walker(trace.stages)
+
+    st.divider()
+    ui.gradient_check_section(setup.net, setup.X, setup.Y, setup.l2)

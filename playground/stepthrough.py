@@ -1,0 +1,407 @@
+"""One training step, stage by stage, with the real numbers (CONCEPTS.md §3–4).
+
+The "Inside a step" view walks forward propagation, the cost, backward propagation and the
+update in the lecture notation. Nothing here recomputes the step: ``trace_step`` calls the
+engine's own ``forward``, ``cost``, ``backward`` and SGD ``update`` once and then slices what
+they returned into ``Stage``s, so the numbers on screen are exactly the engine's (the only
+extra arithmetic is display-only: ``W[l] A[l-1]`` before the bias is added, the broadcast
+copy of ``b[l]``, ``g'(Z)`` and transposes).
+
+Shapes follow the notes: ``X`` is ``(n_x, m)``, ``W[l]`` is ``(n[l], n[l-1])``, ``b[l]`` is
+``(n[l], 1)``, ``Z[l]``, ``A[l]``, ``dZ[l]`` are ``(n[l], m)``.
+
+``PLANTED_BUGS`` are deliberately broken backward functions with the engine backward's
+signature, for ``gradient_check(..., backward=bug.backward)``: each reuses ``net.backward``
+and then corrupts its result the way a student's mistake would.
+
+Pure NumPy (plus the dataset generators); no Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .datasets import DATASETS, make_dataset, one_hot
+from .engine import ACTIVATIONS, Cache, Gradients, Network, make_optimizer
+
+Array = np.ndarray
+MAX_HIDDEN_LAYERS = 3
+MAX_HIDDEN_WIDTH = 4
+BATCH_SIZE = 4
+
+# g(z) and g'(z) as typeset in the notes (the engine registry holds the functions).
+ACTIVATION_LATEX: dict[str, tuple[str, str]] = {
+    "sigmoid": (r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr)"),
+    "tanh": (r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh'(z) = 1 - \tanh^2(z)"),
+    "relu": (r"\mathrm{relu}(z) = \max(0, z)", r"\mathrm{relu}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}"),
+    "leaky_relu": (
+        r"g(z) = \max(0.01\,z,\; z)",
+        r"g'(z) = \begin{cases} 1 & z > 0 \\ 0.01 & z < 0 \end{cases}",
+    ),
+    "linear": (r"g(z) = z", r"g'(z) = 1"),
+    "step": (
+        r"\mathrm{step}(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
+        r"\mathrm{step}'(z) = 0 \text{ for } z \ne 0,\ \text{undefined at } 0",
+    ),
+    "softmax": (r"\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}", ""),
+}
+_G_NAME = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "softmax": r"\mathrm{softmax}"}
+
+
+def _g(name: str) -> str:
+    return _G_NAME.get(name, "g")
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A named matrix as shown on screen: ``name`` in plain text ("W[1]"), ``latex``
+    ("W^{[1]}") and its real values (always 2-D)."""
+
+    name: str
+    latex: str
+    values: Array
+
+    @property
+    def shape_label(self) -> str:
+        rows, cols = self.values.shape
+        return f"{self.name}: {rows}×{cols}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of matrices read as an equation: ``lead M0 op0 M1 op1 ... M_k``."""
+
+    matrices: tuple[Matrix, ...]
+    operators: tuple[str, ...]
+    caption: str = ""
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the step: a title, its formula (LaTeX), a plain-words caption and rows."""
+
+    key: str  # stable id, e.g. "forward-Z1"
+    phase: str  # "forward", "cost", "backward" or "update"
+    layer: int | None
+    title: str
+    formula: str
+    caption: str
+    rows: tuple[Row, ...]
+
+    @property
+    def matrices(self) -> dict[str, Array]:
+        """Every matrix of the stage by its plain name."""
+        return {M.name: M.values for row in self.rows for M in row.matrices}
+
+
+@dataclass
+class StepTrace:
+    """What one SGD step computed: the engine's cache, cost and gradients, the updated network
+    (a copy; ``net`` is left untouched) and the stages that present them."""
+
+    net: Network
+    X: Array
+    Y: Array
+    learning_rate: float
+    l2: float
+    cache: Cache
+    cost: float
+    grads: Gradients
+    updated: Network
+    stages: list[Stage] = field(default_factory=list)
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[1]
+
+
+def _M(name: str, latex: str, values: Array) -> Matrix:
+    values = np.asarray(values, dtype=float)
+    return Matrix(name, latex, values.reshape(1, 1) if values.ndim == 0 else values)
+
+
+def trace_step(net: Network, X: Array, Y: Array, learning_rate: float = 0.5, l2: float = 0.0) -> StepTrace:
+    """Run one full-batch SGD step of ``net`` on X: (n_x, m), Y: (n_y, m) through the engine
+    and cut it into stages. ``net`` is not modified; ``trace.updated`` holds the new weights."""
+    cache = net.forward(X)
+    cost = net.cost(cache, Y, l2)
+    grads = net.backward(cache, Y, l2=l2, input_gradient=False)
+    updated = net.copy()
+    make_optimizer("sgd").update(updated, grads, learning_rate)
+    trace = StepTrace(net, X, Y, learning_rate, l2, cache, cost, grads, updated)
+    trace.stages = _forward_stages(trace) + [_cost_stage(trace)] + _backward_stages(trace) + _update_stages(trace)
+    return trace
+
+
+def _forward_stages(t: StepTrace) -> list[Stage]:
+    net, cache, m = t.net, t.cache, t.m
+    stages = [
+        Stage(
+            "forward-input", "forward", 0, "Input: A[0] = X",
+            r"A^{[0]} = X \in \mathbb{R}^{n_x \times m}",
+            f"The mini-batch holds m = {m} examples, one per column; each row is one input feature. "
+            "Y holds the labels, again one column per example.",
+            (Row((_M("A[0] = X", "X", t.X), _M("Y", "Y", t.Y)), ("   ",)),),
+        )
+    ]
+    for l in range(1, net.L + 1):
+        W, b, A_prev, Z, A = net.W[l], net.b[l], cache.A[l - 1], cache.Z[l], cache.A[l]
+        n_l = W.shape[0]
+        product = W @ A_prev
+        stages.append(Stage(
+            f"forward-Z{l}", "forward", l, f"Layer {l}: linear step Z[{l}]",
+            rf"Z^{{[{l}]}} = W^{{[{l}]}} A^{{[{l - 1}]}} + b^{{[{l}]}}",
+            f"Each row of W[{l}] holds one unit's weights; multiplying by A[{l - 1}] gives every unit's "
+            f"weighted sum for every example at once. b[{l}] is a single column ({n_l}×1): NumPy "
+            f"broadcasts it, copying it into each of the m = {m} columns before adding.",
+            (
+                Row((_M(f"W[{l}]", rf"W^{{[{l}]}}", W), _M(f"A[{l - 1}]", rf"A^{{[{l - 1}]}}", A_prev),
+                     _M(f"b[{l}]", rf"b^{{[{l}]}}", b), _M(f"Z[{l}]", rf"Z^{{[{l}]}}", Z)),
+                    ("·", "+", "="), "The whole layer in one matrix product."),
+                Row((_M(f"W[{l}]A[{l - 1}]", rf"W^{{[{l}]}}A^{{[{l - 1}]}}", product),
+                     _M(f"b[{l}] repeated", rf"b^{{[{l}]}}", np.broadcast_to(b, Z.shape)),
+                     _M(f"Z[{l}]", rf"Z^{{[{l}]}}", Z)),
+                    ("+", "="), f"Broadcasting made visible: b[{l}] copied into all {m} columns."),
+            ),
+        ))
+        is_output = l == net.L
+        name = net.output_activation if is_output else net.hidden_activation
+        where = "output layer" if is_output else "hidden layer"
+        stages.append(Stage(
+            f"forward-A{l}", "forward", l, f"Layer {l}: activation A[{l}] = {name}(Z[{l}])",
+            rf"A^{{[{l}]}} = {_g(name)}\bigl(Z^{{[{l}]}}\bigr), \qquad " + ACTIVATION_LATEX[name][0],
+            f"The {where} applies {name} to every entry of Z[{l}] separately; the shape stays "
+            f"{Z.shape[0]}×{m}." + (" These are the predictions Ŷ = A[L]." if is_output else ""),
+            (Row((_M(f"Z[{l}]", rf"Z^{{[{l}]}}", Z), _M(f"A[{l}]", rf"A^{{[{l}]}}", A)), (f"→ {name} →",)),),
+        ))
+    return stages
+
+
+def _cost_stage(t: StepTrace) -> Stage:
+    net, cache, L = t.net, t.cache, t.net.L
+    per_example = net.loss.per_example(cache.Z[L], cache.A[L], t.Y)[np.newaxis, :]
+    formula = net.loss.formula
+    penalty = ""
+    if t.l2:
+        formula += r" + \frac{\lambda}{2m}\sum_l \lVert W^{[l]} \rVert^2"
+        penalty = f" plus the L2 penalty with λ = {t.l2:g}"
+    return Stage(
+        "cost", "cost", None, "The cost J",
+        formula,
+        f"Compare the predictions A[{L}] with the labels Y, one loss per example, and average over "
+        f"the m = {t.m} examples{penalty}: J = {t.cost:.6g}.",
+        (Row((_M(f"A[{L}]", rf"A^{{[{L}]}}", cache.A[L]), _M("Y", "Y", t.Y),
+              _M("loss per example", r"\mathcal{L}", per_example), _M("J", "J", t.cost)),
+             ("vs", "→", "→ mean →" if not t.l2 else "→ mean + penalty →")),),
+    )
+
+
+def _backward_stages(t: StepTrace) -> list[Stage]:
+    net, cache, grads, m, L = t.net, t.cache, t.grads, t.m, t.net.L
+    stages = [
+        Stage(
+            f"backward-dZ{L}", "backward", L, f"Output error dZ[{L}] = A[{L}] − Y",
+            rf"dZ^{{[{L}]}} = A^{{[{L}]}} - Y",
+            f"For {net.output_activation} with {net.loss.name.replace('_', ' ')}, the derivative of the "
+            "cost with respect to the output's Z is simply prediction minus label, per example.",
+            (Row((_M(f"A[{L}]", rf"A^{{[{L}]}}", cache.A[L]), _M("Y", "Y", t.Y),
+                  _M(f"dZ[{L}]", rf"dZ^{{[{L}]}}", grads.dZ[L])), ("−", "=")),),
+        )
+    ]
+    for l in range(L, 0, -1):
+        dW_formula = rf"dW^{{[{l}]}} = \frac{{1}}{{m}}\, dZ^{{[{l}]}} A^{{[{l - 1}]T}}"
+        dW_row = [_M(f"dZ[{l}]", rf"dZ^{{[{l}]}}", grads.dZ[l]), _M(f"A[{l - 1}]ᵀ", rf"A^{{[{l - 1}]T}}", cache.A[l - 1].T)]
+        dW_ops = ["·"]
+        if t.l2:
+            dW_formula += rf" + \frac{{\lambda}}{{m}} W^{{[{l}]}}"
+            dW_row.append(_M(f"W[{l}]", rf"W^{{[{l}]}}", net.W[l]))
+            dW_ops.append("+ λ/m ×")
+        dW_row.append(_M(f"dW[{l}]", rf"dW^{{[{l}]}}", grads.dW[l]))
+        dW_ops.append("=")
+        stages.append(Stage(
+            f"backward-dW{l}", "backward", l, f"Layer {l}: gradients dW[{l}] and db[{l}]",
+            dW_formula + rf", \qquad db^{{[{l}]}} = \frac{{1}}{{m}} \sum_{{i=1}}^{{m}} dZ^{{[{l}](i)}}",
+            f"dW[{l}] has the shape of W[{l}]: each entry sums error × input over the {m} examples "
+            f"and divides by m. db[{l}] averages the columns of dZ[{l}], giving one number per unit.",
+            (
+                Row(tuple(dW_row), tuple(dW_ops), lead=f"1/{m} ×"),
+                Row((_M(f"dZ[{l}]", rf"dZ^{{[{l}]}}", grads.dZ[l]), _M(f"db[{l}]", rf"db^{{[{l}]}}", grads.db[l])),
+                    ("→ mean of the columns →",)),
+            ),
+        ))
+        if l == 1:
+            break
+        hidden = net.hidden_activation
+        g_prime = ACTIVATIONS[hidden].grad(cache.Z[l - 1], cache.A[l - 1])
+        stages.append(Stage(
+            f"backward-dA{l - 1}", "backward", l - 1, f"Back to layer {l - 1}: dA[{l - 1}]",
+            rf"dA^{{[{l - 1}]}} = W^{{[{l}]T}} dZ^{{[{l}]}}",
+            f"The error flows back through the same weights, transposed: each unit of layer {l - 1} "
+            f"collects the errors of the units it feeds, weighted by W[{l}].",
+            (Row((_M(f"W[{l}]ᵀ", rf"W^{{[{l}]T}}", net.W[l].T), _M(f"dZ[{l}]", rf"dZ^{{[{l}]}}", grads.dZ[l]),
+                  _M(f"dA[{l - 1}]", rf"dA^{{[{l - 1}]}}", grads.dA[l - 1])), ("·", "=")),),
+        ))
+        stages.append(Stage(
+            f"backward-dZ{l - 1}", "backward", l - 1, f"Layer {l - 1}: dZ[{l - 1}] through {hidden}'",
+            rf"dZ^{{[{l - 1}]}} = dA^{{[{l - 1}]}} \odot g'\bigl(Z^{{[{l - 1}]}}\bigr), \qquad "
+            + ACTIVATION_LATEX[hidden][1],
+            f"Multiply entry by entry (⊙) with the slope of {hidden} at Z[{l - 1}]. Where the slope is "
+            "near 0 (a saturated or dead unit) the error stops here.",
+            (Row((_M(f"dA[{l - 1}]", rf"dA^{{[{l - 1}]}}", grads.dA[l - 1]),
+                  _M(f"g'(Z[{l - 1}])", rf"g'(Z^{{[{l - 1}]}})", g_prime),
+                  _M(f"dZ[{l - 1}]", rf"dZ^{{[{l - 1}]}}", grads.dZ[l - 1])), ("⊙", "=")),),
+        ))
+    return stages
+
+
+def _update_stages(t: StepTrace) -> list[Stage]:
+    net, grads, new, alpha = t.net, t.grads, t.updated, t.learning_rate
+    stages = []
+    for l in range(1, net.L + 1):
+        stages.append(Stage(
+            f"update-{l}", "update", l, f"Update layer {l}",
+            rf"W^{{[{l}]}} := W^{{[{l}]}} - \alpha\, dW^{{[{l}]}}, \qquad "
+            rf"b^{{[{l}]}} := b^{{[{l}]}} - \alpha\, db^{{[{l}]}}, \qquad \alpha = {alpha:g}",
+            f"Gradient descent moves every parameter a step of size α = {alpha:g} against its gradient. "
+            "These new weights are what the next step starts from.",
+            (
+                Row((_M(f"W[{l}]", rf"W^{{[{l}]}}", net.W[l]), _M(f"dW[{l}]", rf"dW^{{[{l}]}}", grads.dW[l]),
+                     _M(f"new W[{l}]", rf"W^{{[{l}]}}", new.W[l])), (f"− {alpha:g} ×", "=")),
+                Row((_M(f"b[{l}]", rf"b^{{[{l}]}}", net.b[l]), _M(f"db[{l}]", rf"db^{{[{l}]}}", grads.db[l]),
+                     _M(f"new b[{l}]", rf"b^{{[{l}]}}", new.b[l])), (f"− {alpha:g} ×", "=")),
+            ),
+        ))
+    return stages
+
+
+# -- a small network on a mini-batch of 4 ------------------------------------------------------
+
+def parse_hidden_sizes(text: str) -> tuple[int, ...]:
+    """"3" or "4, 2" → (3,) or (4, 2): 1 to 3 hidden layers of 1 to 4 units each."""
+    try:
+        sizes = tuple(int(part) for part in str(text).replace(" ", "").split(",") if part)
+    except ValueError:
+        raise ValueError(f"hidden layers must be whole numbers separated by commas, e.g. 3 or 4,2; got {text!r}") from None
+    if not 1 <= len(sizes) <= MAX_HIDDEN_LAYERS:
+        raise ValueError(f"give between 1 and {MAX_HIDDEN_LAYERS} hidden layers, e.g. 3 or 4,2; got {text!r}")
+    if any(not 1 <= n <= MAX_HIDDEN_WIDTH for n in sizes):
+        raise ValueError(f"every hidden layer needs between 1 and {MAX_HIDDEN_WIDTH} units; got {text!r}")
+    return sizes
+
+
+OUTPUT_FOR_TASK = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
+
+
+def mini_batch(dataset: str, m: int = BATCH_SIZE, seed: int = 0) -> tuple[Array, Array, str]:
+    """m examples of ``dataset`` as columns: X (n_x, m), Y (n_y, m) and the output activation
+    its task needs. Classification batches take the classes in turn (0, 1, 0, 1, ...) so that
+    every class appears; the logic gates give their four truth-table rows in order."""
+    info = DATASETS[dataset]
+    X, y = make_dataset(dataset, 200, 0.1, seed)
+    if info.fixed_size and len(y) == m:  # a logic gate: its truth table, in order
+        index = np.arange(m)
+    elif info.task == "regression":
+        index = np.random.default_rng(seed).choice(len(y), m, replace=False)
+    else:
+        rng = np.random.default_rng(seed)
+        pools = [rng.permutation(np.flatnonzero(y == k)) for k in range(info.n_classes)]
+        index = np.array([pools[i % info.n_classes][i // info.n_classes] for i in range(m)])
+    task = info.task
+    if task == "multiclass":
+        Y = one_hot(y[index], info.n_classes)
+    else:
+        Y = y[index].reshape(1, -1).astype(float)
+    return X[index].T.astype(float), Y, OUTPUT_FOR_TASK[task]
+
+
+def small_network(
+    n_x: int, hidden_sizes: tuple[int, ...], n_y: int, hidden_activation: str = "tanh",
+    output_activation: str = "sigmoid", seed: int = 0, bias_scale: float = 0.1,
+) -> Network:
+    """A Xavier-initialised network whose biases get small random values (0.1·N(0,1)), so
+    that the broadcast of b is visible and ReLU units sit away from their kink at 0."""
+    net = Network((n_x, *hidden_sizes, n_y), hidden_activation, output_activation, "xavier", seed)
+    rng = np.random.default_rng([seed, 1])
+    for l in range(1, net.L + 1):
+        net.set_layer(l, b=bias_scale * rng.standard_normal((net.layer_sizes[l], 1)))
+    return net
+
+
+# -- planted bugs for the gradient check ---------------------------------------------------------
+
+BackwardFn = Callable[[Network, Cache, Array, float], Gradients]
+
+
+def forget_activation_derivative(net: Network, cache: Cache, Y: Array, l2: float = 0.0) -> Gradients:
+    """Bug: dZ[1] = dA[1] instead of dA[1] ⊙ g'(Z[1]) — layer 1's dW and db come out wrong."""
+    grads = net.backward(cache, Y, l2=l2)
+    m, dZ1 = Y.shape[1], grads.dA[1]  # the missing "* g'(Z[1])"
+    grads.dZ[1] = dZ1
+    grads.dW[1] = dZ1 @ cache.A[0].T / m + (l2 / m) * net.W[1]
+    grads.db[1] = dZ1.sum(axis=1, keepdims=True) / m
+    return grads
+
+
+def drop_one_over_m(net: Network, cache: Cache, Y: Array, l2: float = 0.0) -> Gradients:
+    """Bug: dW = dZ Aᵀ and db = Σ dZ without the 1/m — every gradient is m times too big."""
+    grads = net.backward(cache, Y, l2=l2)
+    m = Y.shape[1]
+    for l in range(1, net.L + 1):
+        penalty = (l2 / m) * net.W[l]
+        grads.dW[l] = m * (grads.dW[l] - penalty) + penalty
+        grads.db[l] = m * grads.db[l]
+    return grads
+
+
+def flip_output_error_sign(net: Network, cache: Cache, Y: Array, l2: float = 0.0) -> Gradients:
+    """Bug: dZ[L] = Y − A[L] instead of A[L] − Y — every gradient points uphill."""
+    grads = net.backward(cache, Y, l2=0.0)
+    m = Y.shape[1]
+    for l in range(1, net.L + 1):
+        grads.dW[l] = -grads.dW[l] + (l2 / m) * net.W[l]  # the sign error does not touch the penalty
+        grads.db[l] = -grads.db[l]
+        grads.dZ[l] = -grads.dZ[l]
+    grads.dA = [None if dA is None else -dA for dA in grads.dA]
+    return grads
+
+
+@dataclass(frozen=True)
+class PlantedBug:
+    """A broken backward function, what it gets wrong, and when it changes nothing."""
+
+    label: str
+    description: str
+    backward: BackwardFn
+    needs_hidden_layer: bool = False
+
+    def not_applicable(self, net: Network) -> str:
+        """Why this bug cannot show on ``net`` ("" when it can)."""
+        if self.needs_hidden_layer and net.L < 2:
+            return "this network has no hidden layer, so there is no activation derivative to forget"
+        if self.needs_hidden_layer and net.hidden_activation == "linear":
+            return "for a linear activation g'(z) = 1, so forgetting it changes nothing"
+        return ""
+
+
+PLANTED_BUGS: dict[str, PlantedBug] = {
+    "forget_activation_derivative": PlantedBug(
+        "Forget the activation derivative in layer 1",
+        "dZ[1] = dA[1] instead of dA[1] ⊙ g'(Z[1]): only layer 1's gradients are wrong.",
+        forget_activation_derivative,
+        needs_hidden_layer=True,
+    ),
+    "drop_one_over_m": PlantedBug(
+        "Drop the 1/m",
+        "dW = dZ Aᵀ and db = Σ dZ: every gradient is m times too large.",
+        drop_one_over_m,
+    ),
+    "flip_output_error_sign": PlantedBug(
+        "Sign error: dZ[L] = Y − A[L]",
+        "The output error has the wrong sign, so every gradient points uphill.",
+        flip_output_error_sign,
+    ),
+}

@@ -1,0 +1,252 @@
+"""Widgets and renderers for the "Inside a step" page (pages/inside_step.py).
+
+Every session-state key starts with ``inside_step.``. The only key read from another page is
+``playground.session``: the Playground's ``TrainingSession``, whose network can be inspected
+here (on a copy, so nothing this page does changes the Playground's run).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..datasets import DATASETS
+from ..engine import HIDDEN_ACTIVATIONS, Network, gradient_check, overall_relative_difference
+from ..engine.gradcheck import FAIL_ABOVE, PASS_BELOW, LayerCheck, default_backward
+from ..plots.matrices import matrix_figure
+from ..stepthrough import (
+    BATCH_SIZE,
+    PLANTED_BUGS,
+    Matrix,
+    Row,
+    Stage,
+    mini_batch,
+    parse_hidden_sizes,
+    small_network,
+)
+
+PLAYGROUND_SESSION_KEY = "playground.session"
+K = "inside_step."
+SOURCES = {"build": "A small network built here", "playground": "The Playground's current network"}
+LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0)
+EPSILONS = tuple(10.0**-k for k in range(1, 11))
+NO_BUG = "none"
+MAX_CHECK_PARAMETERS = 5_000  # two forward passes per parameter; keep the check interactive
+DEFAULTS = {
+    "source": "build", "dataset": "xor_gate", "hidden": "3", "activation": "tanh", "weight_seed": 0,
+    "data_seed": 0, "learning_rate": 0.5, "stage": 0, "epsilon": 1e-6, "bug": NO_BUG,
+}
+VERDICT_STYLE = {"pass": "background-color: #d3f9d8", "warn": "background-color: #fff3bf",
+                 "fail": "background-color: #ffc9c9"}
+VERDICT_TEXT = {"pass": "pass", "warn": "warn", "fail": "FAIL"}
+CHART_CONFIG = {"displayModeBar": False}
+
+
+@dataclass
+class Setup:
+    """The network and the mini-batch the page shows: X (n_x, m), Y (n_y, m)."""
+
+    net: Network
+    X: np.ndarray
+    Y: np.ndarray
+    learning_rate: float
+    l2: float = 0.0
+    description: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _init_state() -> None:
+    for name, value in DEFAULTS.items():
+        st.session_state.setdefault(K + name, value)
+
+
+def setup_controls() -> Setup | None:
+    """Choose what to look at. Returns None (and says why) when there is nothing to show."""
+    _init_state()
+    source = st.radio("Network", list(SOURCES), format_func=SOURCES.get, key=K + "source", horizontal=True)
+    if source == "playground":
+        return _playground_setup()
+    with st.container(border=True):
+        c = st.columns([2.2, 1.3, 1.3, 1, 1, 1.6])
+        dataset = c[0].selectbox("Data (4 examples)", list(DATASETS), format_func=lambda k: DATASETS[k].label,
+                                 key=K + "dataset", help="Logic gates give their 4 truth-table rows.")
+        hidden_text = c[1].text_input("Hidden layers", key=K + "hidden", help="Widths 1–4, up to 3 layers: 3 or 4,2")
+        activation = c[2].selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=K + "activation")
+        weight_seed = c[3].number_input("Weight seed", 0, 9999, step=1, key=K + "weight_seed")
+        data_seed = c[4].number_input("Data seed", 0, 9999, step=1, key=K + "data_seed",
+                                      help="Which 4 examples are drawn (logic gates always give all 4).")
+        learning_rate = c[5].select_slider("Learning rate α", LEARNING_RATES, key=K + "learning_rate")
+    try:
+        hidden = parse_hidden_sizes(hidden_text)
+    except ValueError as error:
+        st.error(f"{error}. Showing one hidden layer of 3 units instead.")
+        hidden = (3,)
+    X, Y, output = mini_batch(dataset, BATCH_SIZE, int(data_seed))
+    net = small_network(X.shape[0], hidden, Y.shape[0], activation, output, seed=int(weight_seed))
+    arch = "-".join(map(str, net.layer_sizes))
+    return Setup(net, X, Y, float(learning_rate), 0.0,
+                 f"A {arch} network ({activation} hidden, {output} output) on 4 examples of "
+                 f"{DATASETS[dataset].label}; biases start at small random values so their broadcast shows.")
+
+
+def _playground_setup() -> Setup | None:
+    session = st.session_state.get(PLAYGROUND_SESSION_KEY)
+    if session is None:
+        st.info("The Playground has no network yet. Open the **Playground** page, choose a dataset and an "
+                "architecture, then come back here to look inside one of its training steps.")
+        return None
+    m = min(BATCH_SIZE, session.X_train.shape[1])
+    net = session.net.copy()
+    s = session.settings
+    arch = "-".join(map(str, net.layer_sizes))
+    notes = []
+    if s.optimizer != "sgd":
+        notes.append(f"The Playground trains with {s.optimizer}; this page shows the plain gradient-descent "
+                     "update W := W − α dW with the same α.")
+    return Setup(net, session.X_train[:, :m], session.Y_train[:, :m], float(session.learning_rate), float(s.l2),
+                 f"The Playground's {arch} network ({net.hidden_activation} hidden, {net.output_activation} "
+                 f"output) after {session.step} updates, on the first {m} training examples of "
+                 f"{session.dataset_label}" + (f", with L2 λ = {s.l2:g}." if s.l2 else "."), notes)
+
+
+def _move(delta: int, n: int) -> None:
+    key = K + "stage"
+    st.session_state[key] = min(max(st.session_state.get(key, 0) + delta, 0), n - 1)
+
+
+def stage_navigator(titles: list[str]) -> int:
+    """Back / stage selector / Next. Returns the index of the stage to show."""
+    n, key = len(titles), K + "stage"
+    if not 0 <= st.session_state.get(key, 0) < n:
+        st.session_state[key] = n - 1
+    index = st.session_state[key]
+    back, select, forward = st.columns([1.4, 5, 1.4], vertical_alignment="bottom")
+    back.button("◀ Back", key=K + "back", on_click=_move, args=(-1, n), disabled=index == 0, width="stretch")
+    select.selectbox("Stage", range(n), format_func=lambda i: f"{i + 1} of {n} · {titles[i]}", key=key)
+    forward.button("Next ▶", key=K + "next", on_click=_move, args=(1, n), disabled=index == n - 1,
+                   width="stretch", type="primary")
+    return st.session_state[key]
+
+
+@st.fragment
+def stage_walker(stages: list[Stage]) -> None:
+    """Navigator and the current stage. A fragment, so Back/Next redraw only this part and not
+    the gradient check below (which costs two forward passes per parameter)."""
+    index = stage_navigator([stage.title for stage in stages])
+    render_stage(stages[index])
+
+
+PHASES = {"forward": "Forward propagation", "cost": "Cost", "backward": "Backward propagation", "update": "Update"}
+
+
+def _operator(text: str) -> None:
+    size = "2.2rem" if len(text.strip()) <= 1 else "1.2rem"
+    st.markdown(f"<div style='font-size:{size}; font-weight:600; padding:0 0.45rem'>{text}</div>",
+                unsafe_allow_html=True, width="content")
+
+
+def equation_row(row: Row, key: str) -> None:
+    """Matrices side by side with the operators between them, wrapping when the page is narrow."""
+    leads = (row.lead, *row.operators)
+    with st.container(horizontal=True, vertical_alignment="center", gap=None):
+        for i, M in enumerate(row.matrices):
+            # An operator and the matrix after it wrap together, so a broken line starts with "=".
+            with st.container(horizontal=True, vertical_alignment="center", gap=None, width="content"):
+                if leads[i]:
+                    _operator(leads[i])
+                st.plotly_chart(matrix_figure(M.name, M.values), width="content", config=CHART_CONFIG,
+                                key=f"{key}.{i}")
+    if row.caption:
+        st.caption(row.caption)
+
+
+def render_stage(stage: Stage) -> None:
+    """Formula, plain-words caption, then each row of matrices as an equation of heatmaps."""
+    st.subheader(f"{PHASES[stage.phase]} — {stage.title}")
+    st.latex(stage.formula)
+    st.markdown(stage.caption)
+    for r, row in enumerate(stage.rows):
+        equation_row(row, key=f"{K}figure.{stage.key}.{r}")
+    st.caption("Blue cells are positive, orange negative, white near 0 (each matrix on its own scale). "
+               "Hover a cell for more digits; large matrices show their top-left corner only.")
+    with st.expander("These numbers as NumPy arrays (full precision, to check your own code)"):
+        seen: dict[str, np.ndarray] = {}
+        for row in stage.rows:
+            for M in row.matrices:
+                seen.setdefault(M.name, M.values)
+        with np.printoptions(precision=8, suppress=False, linewidth=100, threshold=200):
+            st.code("\n\n".join(f"{name} =\n{np.array2string(v, separator=', ')}" for name, v in seen.items()),
+                    language="python")
+
+
+def _power(x: float) -> str:
+    """10⁻⁶ as "1e-6"."""
+    return f"1e-{round(-math.log10(x))}"
+
+
+def check_table(checks: list[LayerCheck]) -> pd.DataFrame:
+    """One row per parameter block: name, shape, relative difference and verdict."""
+    return pd.DataFrame({
+        "parameter": [f"{c.name[0]}[{c.layer}]" for c in checks],
+        "shape": ["×".join(map(str, c.backprop.shape)) for c in checks],
+        "relative difference": [c.relative_difference for c in checks],
+        "verdict": [VERDICT_TEXT[c.verdict] for c in checks],
+    })
+
+
+def gradient_check_section(net: Network, X: np.ndarray, Y: np.ndarray, l2: float) -> None:
+    """ε and planted-bug controls, the coloured table and a one-line verdict."""
+    st.header("Gradient check")
+    st.markdown(
+        "Nudge every parameter θ by ±ε, recompute the cost and compare the slope "
+        "(J(θ+ε) − J(θ−ε)) / 2ε with what backpropagation returned. The relative difference "
+        f"‖g_num − g_bp‖ / (‖g_num‖ + ‖g_bp‖) should be below {_power(PASS_BELOW)} (pass); above "
+        f"{_power(FAIL_ABOVE)} the backprop code is wrong (fail)."
+    )
+    st.latex(r"\frac{\partial J}{\partial \theta_i} \approx \frac{J(\theta + \varepsilon e_i) - "
+             r"J(\theta - \varepsilon e_i)}{2\varepsilon}")
+    left, right = st.columns(2)
+    epsilon = left.select_slider("ε (log scale)", EPSILONS, key=K + "epsilon", format_func=_power)
+    bug_key = right.selectbox("Plant a bug in backprop", [NO_BUG, *PLANTED_BUGS], key=K + "bug",
+                              format_func=lambda k: "No bug: the engine's backprop" if k == NO_BUG
+                              else PLANTED_BUGS[k].label)
+    if net.parameter_count > MAX_CHECK_PARAMETERS:
+        st.info(f"This network has {net.parameter_count:,} parameters; the check would need "
+                f"{2 * net.parameter_count:,} extra forward passes. Try a network under "
+                f"{MAX_CHECK_PARAMETERS:,} parameters.")
+        return
+    bug = PLANTED_BUGS.get(bug_key)
+    if bug is not None:
+        st.markdown(f"**Planted bug:** {bug.description}")
+        if reason := bug.not_applicable(net):
+            st.info(f"This bug cannot show on this network: {reason}.")
+    checks = gradient_check(net.copy(), X, Y, epsilon, l2, backward=bug.backward if bug else default_backward)
+    table = check_table(checks)
+    styled = table.style.format({"relative difference": "{:.2e}"}).apply(
+        lambda col: [VERDICT_STYLE[v.lower()] for v in table["verdict"]], axis=0)
+    st.table(styled, border="horizontal", hide_index=True, width="content")
+    worst = max((c.verdict for c in checks), key=["pass", "warn", "fail"].index)
+    overall = overall_relative_difference(checks)
+    message = f"All parameters together: relative difference {overall:.2e}."
+    if worst == "fail":
+        st.error(f"Backprop disagrees with the numerical gradient. {message} Look at the failing rows.")
+    elif worst == "warn":
+        st.warning(f"Close but not clean. {message} With ReLU a kink near θ, or ε too large or too small, "
+                   "can cause this.")
+    else:
+        st.success(f"Backprop agrees with the numerical gradient. {message}")
+    st.caption("Try ε = 1e-1 (the two-sided difference's own error shows) and 1e-10 (round-off takes over): "
+               "the check is only trustworthy in between.")
+    with st.expander("Compare the numbers for one block"):
+        names = [f"{c.name[0]}[{c.layer}]" for c in checks]
+        if st.session_state.get(K + "block", 0) >= len(checks):
+            st.session_state[K + "block"] = 0
+        pick = st.selectbox("Parameter block", range(len(checks)), format_func=lambda i: names[i], key=K + "block")
+        c = checks[pick]
+        label = f"d{c.name[0]}[{c.layer}]"
+        equation_row(Row((Matrix(f"numerical {label}", "", c.numerical), Matrix(f"backprop {label}", "", c.backprop)),
+                         ("vs",)), key=K + "figure.check")

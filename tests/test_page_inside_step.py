@@ -1,0 +1,140 @@
+"""AppTest: the "Inside a step" page under st.navigation — Next/Back, stage selector, planted bugs, ε.
+
+Streamlit 1.67: start from app.py (the router), run once, then ``switch_page`` to the page file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.settings import Settings
+from playground.training import TrainingSession
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/inside_step.py"
+K = "inside_step."
+DEFAULT_STAGES = 13  # 2-3-1: input, 2×(Z, A), cost, dZ2, dW2, dA1, dZ1, dW1, 2 updates
+
+
+def open_inside_step(playground_session=None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    if "playground.session" in at.session_state:
+        del at.session_state["playground.session"]  # whatever the Playground page made on its first run
+    if playground_session is not None:
+        at.session_state["playground.session"] = playground_session
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return open_inside_step()
+
+
+def stage(at: AppTest) -> int:
+    return at.selectbox(key=K + "stage").value
+
+
+def verdicts(at: AppTest) -> list[str]:
+    return list(at.table[0].value["verdict"])
+
+
+def test_page_opens_on_the_input_stage_with_typeset_formulas(at):
+    assert at.title[0].value == "Inside a training step"
+    assert stage(at) == 0
+    assert "Input: A[0] = X" in at.subheader[0].value
+    assert any(r"A^{[0]} = X" in latex.value for latex in at.latex)
+    assert at.button(key=K + "back").disabled and not at.button(key=K + "next").disabled
+
+
+def test_next_walks_every_stage_and_back_returns(at):
+    titles = [at.subheader[0].value]
+    while not at.button(key=K + "next").disabled:
+        at.button(key=K + "next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        titles.append(at.subheader[0].value)
+    assert len(titles) == DEFAULT_STAGES and stage(at) == DEFAULT_STAGES - 1
+    assert titles[5] == "Cost — The cost J" and titles[-1].startswith("Update")
+    at.button(key=K + "back").click().run()
+    assert stage(at) == DEFAULT_STAGES - 2 and at.subheader[0].value == titles[-2]
+
+
+def test_stage_selector_jumps_straight_to_a_stage(at):
+    at.selectbox(key=K + "stage").set_value(9).run()
+    assert "dZ[1] through tanh'" in at.subheader[0].value
+    assert any(r"\odot" in latex.value for latex in at.latex)
+
+
+def test_a_deeper_network_has_more_stages_and_the_position_stays_in_range(at):
+    at.text_input(key=K + "hidden").input("4,4,4").run()
+    options = at.selectbox(key=K + "stage").options
+    assert len(options) == 1 + 2 * 4 + 1 + 1 + 4 + 2 * 3 + 4  # input, Z/A, cost, dZ[L], dW, dA/dZ, updates
+    at.selectbox(key=K + "stage").set_value(len(options) - 1).run()
+    at.text_input(key=K + "hidden").input("2").run()
+    assert not at.exception and stage(at) == DEFAULT_STAGES - 1
+
+
+def test_an_impossible_architecture_says_what_to_change(at):
+    at.text_input(key=K + "hidden").input("9").run()
+    assert not at.exception
+    assert "between 1 and 4 units" in at.error[0].value
+    assert "2-3-1" in at.caption[0].value
+
+
+def test_planted_bug_turns_the_check_red_then_green_again(at):
+    assert verdicts(at) == ["pass"] * 4 and at.success
+    at.selectbox(key=K + "bug").set_value("forget_activation_derivative").run()
+    assert verdicts(at) == ["FAIL", "FAIL", "pass", "pass"]
+    assert at.error and "disagrees" in at.error[0].value
+    at.selectbox(key=K + "bug").set_value("drop_one_over_m").run()
+    assert verdicts(at) == ["FAIL"] * 4
+    at.selectbox(key=K + "bug").set_value("none").run()
+    assert verdicts(at) == ["pass"] * 4 and not at.error
+
+
+def test_linear_activation_explains_why_forgetting_its_derivative_is_harmless(at):
+    at.selectbox(key=K + "activation").set_value("linear").run()
+    at.selectbox(key=K + "bug").set_value("forget_activation_derivative").run()
+    assert "g'(z) = 1" in at.info[0].value and verdicts(at) == ["pass"] * 4
+
+
+def test_epsilon_slider_moves_the_relative_differences(at):
+    at.select_slider(key=K + "epsilon").set_value(1e-6).run()
+    fine = at.table[0].value["relative difference"].to_numpy()
+    at.select_slider(key=K + "epsilon").set_value(1e-1).run()
+    coarse = at.table[0].value["relative difference"].to_numpy()
+    assert np.all(fine < 1e-7) and np.all(coarse > fine)
+    assert "FAIL" in verdicts(at) or "warn" in verdicts(at)
+
+
+def test_without_a_playground_network_the_page_says_so(at):
+    at.radio(key=K + "source").set_value("playground").run()
+    assert not at.exception
+    assert "The Playground has no network yet" in at.info[0].value
+    assert not at.table  # nothing to walk through or check
+
+
+def test_inspecting_the_playground_network_uses_a_batch_of_its_data_and_never_changes_it():
+    session = TrainingSession(Settings(dataset="moons", n_samples=60, hidden_sizes=(4, 3), optimizer="adam",
+                                       learning_rate=0.05, l2=0.01))
+    session.train(5)
+    weights = [W.copy() for W in session.net.W[1:]]
+    at = open_inside_step(session)
+    at.radio(key=K + "source").set_value("playground").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2-4-3-1" in at.caption[0].value and "after 5 updates" in at.caption[0].value
+    assert any("adam" in info.value for info in at.info)
+    assert len(at.selectbox(key=K + "stage").options) == 1 + 6 + 1 + 1 + 3 + 4 + 3
+    assert verdicts(at) == ["pass"] * 6
+    at.selectbox(key=K + "stage").set_value(len(at.selectbox(key=K + "stage").options) - 1).run()
+    assert all(np.array_equal(W, V) for W, V in zip(weights, session.net.W[1:]))
+
+
+def test_every_widget_key_is_prefixed(at):
+    widgets = [*at.button, *at.selectbox, *at.text_input, *at.number_input, *at.select_slider, *at.radio]
+    assert widgets and all(w.key.startswith(K) for w in widgets)
