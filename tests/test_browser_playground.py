@@ -82,7 +82,7 @@ def _train_cost_after_steps(page, url: str, steps: int) -> str:
 
 
 def test_shared_link_reproduces_settings_and_trajectory(page, browser, app_url):
-    link = (f"{app_url}/playground?dataset=moons&hidden_sizes=6,3&activation=relu&initializer=he"
+    link = (f"{app_url}/?dataset=moons&hidden_sizes=6,3&activation=relu&initializer=he"
             f"&weight_seed=5&optimizer=momentum&learning_rate=0.1&batch_size=32&data_seed=2")
     cost = _train_cost_after_steps(page, link, 3)
 
@@ -99,7 +99,7 @@ def test_shared_link_reproduces_settings_and_trajectory(page, browser, app_url):
 
 
 def test_bad_link_falls_back_with_a_notice(page, app_url):
-    open_page(page, f"{app_url}/playground?learning_rate=banana&hidden_sizes=4")
+    open_page(page, f"{app_url}/?learning_rate=banana&hidden_sizes=4")
     notice = page.locator("[data-testid=stAlert]", has_text="could not be used").inner_text()
     assert "learning_rate" in notice
     assert update_number(page) == 0

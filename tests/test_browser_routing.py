@@ -8,7 +8,7 @@ from conftest import open_page, start_streamlit
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path", ["/perceptron?gate=XOR", "/playground?dataset=moons"])
+@pytest.mark.parametrize("path", ["/perceptron?gate=XOR", "/?dataset=moons", "/gradients", "/inside_step"])
 def test_first_visit_by_deep_link_is_routed_by_app_py(browser, path):
     proc, url = start_streamlit()  # a cold server: nobody has opened "/" yet
     try:
@@ -17,6 +17,7 @@ def test_first_visit_by_deep_link_is_routed_by_app_py(browser, path):
         nav = page.locator("[data-testid=stSidebarNav]").inner_text()
         assert "Perceptron & logic gates" in nav and "Gradients lab" in nav, nav
         assert "app" not in nav.split()  # not the file-name list of an old-style pages/ app
+        assert page.locator("[role=dialog]", has_text="Page not found").count() == 0
         page.close()
     finally:
         proc.terminate()

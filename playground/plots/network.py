@@ -93,7 +93,7 @@ def network_figure(
                     y=np.linspace(ys[l][j] - THUMB_HALF, ys[l][j] + THUMB_HALF, R),
                     z=grid.astype(np.float32), colorscale=BINARY_SCALE, showscale=False,
                     zmin=0.0 if output_probability else -lim, zmax=1.0 if output_probability else lim,
-                    hoverinfo="skip",
+                    hoverinfo="skip", zsmooth="fast",
                 ))
     traces.append(go.Scatter(
         x=node_x, y=node_y, mode="markers", text=node_text, hoverinfo="text", showlegend=False,

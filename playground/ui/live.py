@@ -3,8 +3,9 @@
 The pattern measured in DESIGN.md:
 - Play/Pause/Step/Reset are drawn *outside* the live area and act through ``on_click``
   callbacks, so a click always lands (Pause within ~0.1 s);
-- the live area is an ``st.fragment`` that re-runs every ``interval`` seconds only while
-  playing; each tick trains for a time budget (pure NumPy, no ``st.*`` calls) and redraws.
+- the live area is an ``st.fragment``; while playing, each run trains for a time budget (pure
+  NumPy, no ``st.*`` calls) and redraws, and a tiny clock component asks for the next run
+  once the browser has drawn every live chart (back-pressure instead of ``run_every``).
 
 Several pages share this (Playground, Gradients lab, Digits). Each passes a ``prefix`` for its
 session-state keys and a function that returns its ``TrainingSession``.
@@ -18,8 +19,32 @@ import streamlit as st
 
 from ..training import TrainingSession
 
+# While playing, the browser asks for the next frame only after it has drawn the current one
+# (back-pressure). A timer (``run_every``) made the server produce frames faster than Plotly
+# could draw them: a backlog built up and Pause took over a second to show (measured).
+_CLOCK_JS = """
+export default function (component) {
+  const { data, setTriggerValue } = component;
+  if (!data.playing) return;
+  const started = performance.now();
+  const wait = () => {
+    const charts = [...document.querySelectorAll("div.np-live-chart")];
+    const drawn = charts.every((c) => c.dataset.drawn === String(data.revision));
+    const elapsed = performance.now() - started;
+    if ((drawn && elapsed >= data.min_ms) || elapsed > data.max_ms) {
+      setTriggerValue("tick", data.revision);
+    } else {
+      setTimeout(wait, 15);
+    }
+  };
+  setTimeout(wait, 15);
+}
+"""
+_clock = st.components.v2.component("neural_playground.clock", js=_CLOCK_JS)
+MIN_FRAME_MS = 40  # at most ~25 requests a second
+MAX_WAIT_MS = 2000  # if a chart never reports, ask anyway
+
 STEP_MODES = {"1 update": ("updates", 1), "1 epoch": ("epochs", 1), "10 epochs": ("epochs", 10)}
-TICK_SECONDS = 0.1  # below ~0.1 s Streamlit gets slower, not faster (DESIGN.md)
 TRAIN_BUDGET = 0.03  # seconds of NumPy per tick: caps CPU per viewer on a shared server
 MAX_UPDATES_PER_TICK = 5000
 
@@ -91,9 +116,7 @@ def live_area(
 
     ``tick`` counts redraws while playing so slow views can refresh every n-th tick.
     """
-    playing = is_playing(prefix)
-
-    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    @st.fragment
     def _live() -> None:
         session = get_session()
         tick_key = f"{prefix}.tick"
@@ -101,12 +124,19 @@ def live_area(
             session.train(MAX_UPDATES_PER_TICK, time_budget=TRAIN_BUDGET)
             st.session_state[tick_key] = st.session_state.get(tick_key, 0) + 1
             if session.diverged:
-                # Stop the timer: a full rerun redefines this fragment without run_every.
+                # A full rerun redraws the transport buttons (Play disabled) and the message.
                 set_playing(prefix, False)
                 st.rerun(scope="app")
         render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
+        _clock(key=f"{prefix}.clock", on_tick_change=_next_frame,
+               data={"playing": is_playing(prefix) and not session.diverged, "revision": session.step,
+                     "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS})
 
     _live()
+
+
+def _next_frame() -> None:
+    """The browser drew the last frame: the fragment reruns (trains and draws the next)."""
 
 
 def divergence_notice(session: TrainingSession) -> None:

@@ -41,29 +41,41 @@ function loadPlotly() {
   return window.__npPlotlyLoading;
 }
 
+function draw(div, figure, revision) {
+  // Redraw only when the figure changed (slow views are kept between ticks).
+  if (div.__figure === figure) return Promise.resolve();
+  div.__figure = figure;
+  const spec = JSON.parse(figure);
+  spec.layout.autosize = true;
+  delete spec.layout.width;
+  return loadPlotly().then((Plotly) =>
+    Plotly.react(div, spec.data, spec.layout, {displayModeBar: false, responsive: true}));
+}
+
 export default function (component) {
   const { data, parentElement } = component;
-  let div = parentElement.querySelector("div.np-live-chart");
-  if (!div) {
-    div = document.createElement("div");
-    div.className = "np-live-chart";
-    parentElement.appendChild(div);
+  let box = parentElement.querySelector("div.np-live-box");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "np-live-box";
+    box.innerHTML = '<div class="np-live-chart"></div><div class="np-live-overlay"></div>';
+    parentElement.appendChild(box);
   }
-  const spec = JSON.parse(data.figure);
-  div.style.height = (spec.layout && spec.layout.height ? spec.layout.height : 400) + "px";
-  div.dataset.revision = data.revision;
-  loadPlotly().then((Plotly) => {
-    spec.layout.autosize = true;
-    delete spec.layout.width;
-    Plotly.react(div, spec.data, spec.layout, {displayModeBar: false, responsive: true})
-      .then(() => { div.dataset.drawn = data.revision; });
-  }).catch((error) => { div.textContent = "Could not load the chart library: " + error.message; });
-  return () => { if (window.Plotly) window.Plotly.purge(div); };
+  const [div, overlay] = box.children;
+  box.style.height = data.height + "px";
+  overlay.style.display = data.overlay ? "block" : "none";
+  const layers = [draw(div, data.figure, data.revision)];
+  if (data.overlay) layers.push(draw(overlay, data.overlay, data.revision));
+  Promise.all(layers)
+    .then(() => { div.dataset.drawn = data.revision; })
+    .catch((error) => { div.textContent = "Could not draw the chart: " + error.message; });
+  return () => { if (window.Plotly) { window.Plotly.purge(div); window.Plotly.purge(overlay); } };
 }
 """
 
 _CSS = """
-div.np-live-chart { width: 100%; }
+div.np-live-box { position: relative; width: 100%; }
+div.np-live-chart, div.np-live-overlay { position: absolute; inset: 0; }
 """
 
 
@@ -83,7 +95,16 @@ _component = st.components.v2.component("neural_playground.live_chart", js=_JS, 
                                         isolate_styles=False)
 
 
-def live_chart(fig: go.Figure, key: str, revision: int = 0) -> None:
-    """Draw ``fig``; on later calls with the same key, update the same chart in place."""
+def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure | None = None) -> None:
+    """Draw ``fig``; on later calls with the same key, update the same chart in place.
+
+    ``overlay`` is a second figure with the same layout drawn on top (transparent background);
+    like ``fig`` it is only redrawn when it changed — put what stays still there.
+    """
     ensure_plotly_js()
-    _component(key=key, data={"figure": fig.to_json(), "revision": revision}, height="content")
+    _component(key=key, height="content", data={
+        "figure": fig.to_json(),
+        "overlay": overlay.to_json() if overlay is not None else None,
+        "revision": revision,
+        "height": fig.layout.height or 400,
+    })

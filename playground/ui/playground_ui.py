@@ -9,11 +9,11 @@ import numpy as np
 import streamlit as st
 
 from ..datasets import to_csv
-from ..plots.boundary import decision_boundary_figure
+from ..plots.boundary import decision_boundary_figure, split_surface_and_points
 from ..plots.curves import cost_figure, gradient_figure
 from ..plots.network import network_figure
 from ..settings import Settings
-from ..training import TrainingSession
+from ..training import CustomData, TrainingSession
 from . import live
 from .live_chart import live_chart
 
@@ -28,12 +28,14 @@ def _structure(settings: Settings) -> Settings:
     return settings.replace(**{name: getattr(Settings(), name) for name in HYPERPARAMETERS})
 
 
-def session_for(settings: Settings, key: str = SESSION_KEY, prefix: str = "pg") -> TrainingSession:
+def session_for(settings: Settings, key: str = SESSION_KEY, prefix: str = "pg",
+                custom: CustomData | None = None) -> TrainingSession:
     """The page's session: rebuilt when data or network changed (which resets training),
-    updated in place when only learning rate, L2, decay or batch size changed."""
+    updated in place when only learning rate, L2, decay or batch size changed.
+    ``custom``: an uploaded dataset to train on instead of the settings' built-in one."""
     session = st.session_state.get(key)
-    if session is None or _structure(session.settings) != _structure(settings):
-        session = TrainingSession(settings)
+    if session is None or session.custom is not custom or _structure(session.settings) != _structure(settings):
+        session = TrainingSession(settings, custom=custom)
         st.session_state[key] = session
         live.set_playing(prefix, False)
     else:
@@ -72,7 +74,7 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
     cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
     live.divergence_notice(session)
 
-    left, right = st.columns([1.05, 1])
+    left, right = st.columns([1.2, 1])
     with left:
         xs, ys, values = session.decision_grid(100)
         fig = decision_boundary_figure(
@@ -81,7 +83,8 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
             task=session.task, discretize=discretize, height=560 if big else 470, big=big,
             value_range=float(np.abs(session.y_train).max()) if session.task == "regression" else None,
         )
-        live_chart(fig, key="pg.boundary", revision=session.step)
+        surface, points = split_surface_and_points(fig)
+        live_chart(surface, key="pg.boundary", revision=session.step, overlay=points)
         st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
                    "(white outline = training, black = test).")
     with right:

@@ -1,0 +1,153 @@
+"""Live-UI benchmark: the real app in headless Chromium (``python -m playground.bench --ui``).
+
+Starts ``streamlit run app.py`` on 127.0.0.1, opens a page with Playwright in Debian Chromium
+and measures what a person sees:
+
+- first render: page open → the decision boundary drawn for the first time;
+- frames/s while playing: distinct boundary frames actually drawn per second (each live chart
+  stamps ``data-drawn`` with the update number once ``Plotly.react`` has finished);
+- updates/s while playing: training updates per second of wall time;
+- Pause latency: click → the last frame that still changed;
+- Step latency: click → the boundary drawn for the next update.
+
+Needs the development tools (Playwright) and /usr/bin/chromium; nothing here is imported by
+the app.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+BOUNDARY = "div.np-live-chart"
+SAMPLER = """() => {
+  window.__frames = [];
+  const div = document.querySelector('BOUNDARY');
+  let last = null;
+  window.__sampler = setInterval(() => {
+    const rev = div ? div.dataset.drawn : null;
+    if (rev !== last) { window.__frames.push([performance.now(), Number(rev)]); last = rev; }
+  }, 10);
+}""".replace("BOUNDARY", BOUNDARY)
+
+
+@dataclass
+class UiResult:
+    first_render_s: float
+    frames_per_s: float
+    updates_per_s: float
+    pause_latency_s: float
+    step_latency_s: float
+
+
+def start_server(port: int) -> subprocess.Popen:
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def _drawn(page) -> int | None:
+    value = page.locator(BOUNDARY).first.get_attribute("data-drawn")
+    return None if value is None else int(value)
+
+
+def measure_once(browser, url: str, play_seconds: float) -> UiResult:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(f"() => document.querySelector('{BOUNDARY}')?.dataset.drawn === '0'",
+                               timeout=60_000)
+        first_render = time.perf_counter() - start
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+
+        page.evaluate(SAMPLER)
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_timeout(play_seconds * 1000)
+        click_ms = page.evaluate("performance.now()")
+        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Play").wait_for()
+        page.wait_for_timeout(1500)
+        frames = page.evaluate("window.__frames")
+        playing = [(t, r) for t, r in frames if t <= click_ms and r > 0]
+        after = [t for t, r in frames if t > click_ms]
+        if len(playing) >= 2:
+            span = (playing[-1][0] - playing[0][0]) / 1000
+            fps = (len(playing) - 1) / span
+            ups = (playing[-1][1] - playing[0][1]) / span
+        else:
+            fps = ups = 0.0
+        pause_latency = ((after[-1] - click_ms) / 1000) if after else 0.0
+
+        before = _drawn(page)
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Step").click()
+        page.wait_for_function(
+            f"() => document.querySelector('{BOUNDARY}')?.dataset.drawn === '{before + 1}'", timeout=30_000)
+        step_latency = time.perf_counter() - t0
+        return UiResult(first_render, fps, ups, pause_latency, step_latency)
+    finally:
+        page.close()
+
+
+def run(query: str = "n_samples=500", repeats: int = 3, play_seconds: float = 6.0,
+        path: str = "/") -> dict[str, list[float]]:
+    """Measure ``repeats`` times (a fresh page each time); returns lists per quantity."""
+    import socket
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = start_server(port)
+    results: list[UiResult] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            url = f"http://127.0.0.1:{port}{path}?{query}"
+            measure_once(browser, url, 1.0)  # warm-up: imports, first session
+            for _ in range(repeats):
+                results.append(measure_once(browser, url, play_seconds))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {name: [getattr(r, name) for r in results] for name in UiResult.__dataclass_fields__}
+
+
+def summary(values: dict[str, list[float]]) -> dict[str, float]:
+    return {name: statistics.median(v) for name, v in values.items()}
+
+
+if __name__ == "__main__":
+    import json
+
+    query = sys.argv[1] if len(sys.argv) > 1 else "n_samples=500"
+    values = run(query)
+    print(json.dumps({"medians": summary(values), "runs": values}, indent=1))
