@@ -15,7 +15,7 @@ def test_python_examples_run():
 
 
 def test_ci_runs_the_readme_test_command():
-    command = "python -m pip install -r requirements-dev.txt && ruff check . && python -m pytest -q"
+    command = "python -m pip install -r requirements-dev.txt && python -m ruff check . && python -m pytest -q"
     assert command in README
     assert command in (ROOT / ".ci" / "run").read_text()
     assert "python -m streamlit run app.py" in README
