@@ -26,6 +26,7 @@ from .engine.network import MAX_HIDDEN_LAYERS, MAX_WIDTH
 from .engine.optimizers import OPTIMIZERS
 
 MAX_SEED = 2**31 - 1
+CUSTOM_INITIALIZER = "custom"  # W = init_std · N(0, 1), the Gradients lab's "custom σ"
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ FIELDS: dict[str, Field] = {
         Field("features", "choice_list", choices=tuple(EXTRA_FEATURES), help="extra input features"),
         Field("hidden_sizes", "int_list", 0, MAX_HIDDEN_LAYERS, help="hidden layer widths, e.g. 8,8,4"),
         Field("activation", "choice", choices=HIDDEN_ACTIVATIONS, help="hidden activation g"),
-        Field("initializer", "choice", choices=tuple(INITIALIZERS), help="weight initializer"),
+        Field("initializer", "choice", choices=(*INITIALIZERS, CUSTOM_INITIALIZER), help="weight initializer"),
+        Field("init_std", "float", 0.0, 10.0, help="σ of the custom initializer, W = σ·N(0,1)"),
         Field("weight_seed", "int", 0, MAX_SEED, help="seed of the initial weights and shuffling"),
         Field("optimizer", "choice", choices=tuple(OPTIMIZERS), help="update rule"),
         Field("learning_rate", "float", 1e-5, 100.0, help="step size α"),
@@ -137,6 +139,7 @@ class Settings:
     hidden_sizes: tuple[int, ...] = (8,)
     activation: str = "tanh"
     initializer: str = "xavier"
+    init_std: float = 0.1
     weight_seed: int = 0
     optimizer: str = "sgd"
     learning_rate: float = 0.3
@@ -167,6 +170,11 @@ class Settings:
     def layer_sizes(self, n_inputs: int) -> tuple[int, ...]:
         n_out = 1 if self.task != "multiclass" else self.n_classes
         return (n_inputs, *self.hidden_sizes, n_out)
+
+    @property
+    def initializer_spec(self) -> str | float:
+        """What ``Network`` takes: an initializer name, or σ for the custom initializer."""
+        return self.init_std if self.initializer == CUSTOM_INITIALIZER else self.initializer
 
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -40,7 +40,8 @@ class CustomData:
 class History:
     """Bounded training history. Every update is recorded until ``max_points`` rows exist;
     then every other row is dropped and only every 2nd (4th, 8th …) update is recorded, so
-    a long run keeps its whole shape in constant memory."""
+    a long run keeps its whole shape in constant memory. The newest row always survives the
+    thinning, and ``TrainingSession.train`` ends every call on a row for the current step."""
 
     COLUMNS = ("step", "epoch", "train_cost", "test_cost", "train_metric", "test_metric", "learning_rate")
 
@@ -65,7 +66,8 @@ class History:
         self.dead.append(stats.dead_fraction)
         if len(self.rows) >= self.max_points:
             self.stride *= 2
-            keep = [i for i, r in enumerate(self.rows) if r[0] % self.stride == 0]
+            last = len(self.rows) - 1  # the newest row always stays: it is the current state
+            keep = [i for i, r in enumerate(self.rows) if r[0] % self.stride == 0 or i == last]
             for name in ("rows", "grad_norms", "saturated", "dead"):
                 values = getattr(self, name)
                 setattr(self, name, [values[i] for i in keep])
@@ -132,7 +134,7 @@ class TrainingSession:
     def reset(self) -> None:
         """Back to the initial weights of the weight seed, step 0, empty history."""
         s = self.settings
-        self.net = Network(self.layer_sizes, s.activation, self.output_activation, s.initializer, s.weight_seed)
+        self.net = Network(self.layer_sizes, s.activation, self.output_activation, s.initializer_spec, s.weight_seed)
         self.optimizer = make_optimizer(s.optimizer)
         self.shuffle_rng = np.random.default_rng([s.weight_seed, SHUFFLE_STREAM])
         self.step = 0
@@ -220,6 +222,13 @@ class TrainingSession:
                 self.latest_stats = self._record(layer_stats(net, cache, grads))
             if deadline is not None and time.perf_counter() > deadline:
                 break
+        if done and not self.diverged and self.history.rows[-1][0] != self.step:
+            # End on a recorded row, so ``latest`` shows the current step even when the
+            # history keeps only every 2nd (4th …) update (one Step press must show its effect).
+            if self._weights_finite():
+                self.latest_stats = self._record(layer_stats(net, cache, grads))
+            else:
+                self._stop_diverged(None, None, float("inf"))
         return done
 
     def train_epochs(self, n: int = 1) -> int:

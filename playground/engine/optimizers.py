@@ -101,14 +101,15 @@ class Adam(Optimizer):
             self.s = _zeros_like_parameters(net)
         self.t += 1
         b1, b2, eps = self.beta1, self.beta2, self.epsilon
-        # Fold both bias corrections into the step size: α·√(1-β2^t)/(1-β1^t).
-        step = learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        # v̂ = v / (1-β1^t), ŝ = s / (1-β2^t). Correcting s before adding ε (not folding both
+        # corrections into α) keeps ε from shrinking the early steps of tiny gradients.
+        correct1, correct2 = 1.0 / (1 - b1**self.t), 1.0 / (1 - b2**self.t)
         for key, g in (("W", grads.dW), ("b", grads.db)):
             params, v, s = getattr(net, key), self.v[key], self.s[key]
             for l in range(1, net.L + 1):
                 v[l] = b1 * v[l] + (1 - b1) * g[l]
                 s[l] = b2 * s[l] + (1 - b2) * (g[l] * g[l])
-                params[l] = params[l] - step * v[l] / (np.sqrt(s[l]) + eps)
+                params[l] = params[l] - learning_rate * (v[l] * correct1) / (np.sqrt(s[l] * correct2) + eps)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

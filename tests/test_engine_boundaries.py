@@ -1,0 +1,66 @@
+"""The library runs without Streamlit (DESIGN.md): only ``playground/ui`` may import it."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "playground"
+HEADLESS_MODULES = ("playground.engine", "playground.datasets", "playground.settings", "playground.training",
+                    "playground.bench", "playground.__main__")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Absolute names a file imports (relative imports resolved against its package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+NON_UI_FILES = sorted(p for p in LIBRARY.rglob("*.py") if "ui" not in p.relative_to(LIBRARY).parts)
+
+
+@pytest.mark.parametrize("path", NON_UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_ui_package_imports_streamlit(path):
+    for name in imported_modules(path):
+        assert not (name == "streamlit" or name.startswith("streamlit.")), f"{path.name} imports {name}"
+        assert not name.startswith("playground.ui"), f"{path.name} imports {name} (the UI layer)"
+
+
+ENGINE_FILES = sorted((LIBRARY / "engine").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", ENGINE_FILES, ids=lambda p: p.name)
+def test_engine_imports_only_numpy_and_itself(path):
+    for name in imported_modules(path):
+        top = name.split(".")[0]
+        assert top in {"numpy", "__future__", "collections", "dataclasses", "typing", "math", "playground"}, name
+        assert not name.startswith("playground.") or name.startswith("playground.engine"), name
+
+
+def test_headless_modules_import_without_streamlit():
+    code = (
+        "import sys\n"
+        f"for name in {HEADLESS_MODULES!r}: __import__(name)\n"
+        "loaded = sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.'))\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
