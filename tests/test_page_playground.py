@@ -181,3 +181,11 @@ def test_play_trains_one_tick_per_run():
     stopped = session(at).step
     at.run()
     assert session(at).step == stopped
+
+
+def test_custom_initializer_from_the_link():
+    at = make_app(initializer="custom", init_std="0.5")
+    assert at.number_input(key="pg.w.init_std").value == 0.5
+    W = session(at).net.W[1]
+    fresh = Network((2, 8, 1), "tanh", "sigmoid", 0.5, seed=0)
+    np.testing.assert_array_equal(W, fresh.W[1])

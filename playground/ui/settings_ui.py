@@ -20,7 +20,7 @@ from ..datasets import DATASETS, EXTRA_FEATURES, PLANE_DATASETS
 from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
 from ..engine.optimizers import OPTIMIZERS
-from ..settings import FIELDS, MAX_SEED, Field, Settings
+from ..settings import CUSTOM_INITIALIZER, FIELDS, MAX_SEED, Field, Settings
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 0)
@@ -33,6 +33,7 @@ INIT_LABELS = {
     "large": "large: 1.0·N(0,1)",
     "xavier": "Xavier: N(0, 1/n[l-1])",
     "he": "He: N(0, 2/n[l-1])",
+    CUSTOM_INITIALIZER: "custom: σ·N(0,1)",
 }
 
 
@@ -136,8 +137,13 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
     except ValueError as error:
         sb.error(f"Hidden layers not changed: {error}. Write widths like 8,8,4.")
     activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed(w + "activation", settings.activation))
-    initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
+    initializer = sb.selectbox("Initializer", [*INITIALIZERS, CUSTOM_INITIALIZER], format_func=INIT_LABELS.get,
                                key=_seed(w + "initializer", settings.initializer))
+    init_std = settings.init_std
+    if initializer == CUSTOM_INITIALIZER:
+        init_std = sb.number_input("Custom σ", 0.0, 10.0, step=0.05, format="%.3f",
+                                   key=_seed(w + "init_std", settings.init_std),
+                                   help="Every weight starts as σ·N(0,1); biases start at 0.")
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed(w + "weight_seed", settings.weight_seed))
 
     sb.header("Training")
@@ -158,7 +164,8 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
     return settings.replace(
         dataset=dataset, n_samples=int(n_samples), noise=float(noise), test_ratio=float(test_ratio),
         data_seed=int(data_seed), features=tuple(f for f in EXTRA_FEATURES if f in (features or [])),
-        hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
+        hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, init_std=float(init_std),
+        weight_seed=int(weight_seed),
         optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size), l2=float(l2),
         lr_decay=float(lr_decay),
     )
