@@ -94,7 +94,7 @@ def test_shared_link_reproduces_settings_and_trajectory(page, browser, app_url):
     assert sidebar.locator("input[aria-label='Dataset']").input_value() == "Moons"
     assert sidebar.locator("input[aria-label='Hidden layer widths']").input_value() == "6,3", other_url
     assert _train_cost_after_steps(other, other_url, 3) == cost
-    assert len(cost.replace(".", "").lstrip("0")) >= 6  # compared to 6 significant digits
+    assert re.fullmatch(r"\d+\.\d{6}", cost), cost  # compared to 6 decimals
     other.context.close()
 
 

@@ -37,6 +37,72 @@ def boundary_surface(values: np.ndarray, task: str, discretize: bool = False) ->
     return (winner + np.clip(confidence, 0.0, 0.999)).astype(np.float32)
 
 
+def _heat_style(task: str, n_outputs: int, surface: np.ndarray, value_range: float | None) -> dict:
+    if task == "binary":
+        return {"colorscale": BINARY_SCALE, "zmin": 0.0, "zmax": 1.0,
+                "colorbar": {"title": {"text": "P(class 1)", "side": "right"}, "len": 0.8, "thickness": 14}}
+    if task == "multiclass":
+        return {"colorscale": _class_band_scale(n_outputs), "zmin": 0.0, "zmax": float(n_outputs),
+                "showscale": False}
+    vmax = value_range or float(np.abs(surface).max()) or 1.0
+    return {"colorscale": DIVERGING_SCALE, "zmin": -vmax, "zmax": vmax,
+            "colorbar": {"title": {"text": "prediction", "side": "right"}, "len": 0.8, "thickness": 14}}
+
+
+def _plane_layout(xs, ys, title: str, height: int, big: bool, labels: bool = True, **overrides) -> dict:
+    axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
+    if not labels:  # an overlay: same plot area, nothing drawn twice
+        axis.update(showticklabels=False, ticks="")
+    return layout(
+        title, height, big,
+        xaxis={"title": {"text": "x1" if labels else ""}, "range": [xs[0], xs[-1]], **axis},
+        yaxis={"title": {"text": "x2" if labels else ""}, "range": [ys[0], ys[-1]], "scaleanchor": "x",
+               "scaleratio": 1, **axis},
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0, "font": {"size": 13}},
+        # Fixed margins (no auto-expansion for the colour bar or legend) so that the plot area
+        # is identical when the surface and the points are drawn as two stacked figures.
+        margin={"l": 50, "r": 78, "t": 50, "b": 80, "autoexpand": False},
+        **overrides,
+    )
+
+
+def _surface_trace(xs, ys, values, task, discretize, value_range) -> go.Heatmap:
+    surface = boundary_surface(values, task, discretize)
+    # zsmooth="fast": one canvas pixel per grid cell, scaled by the browser — ~10× faster to draw
+    # than the default (measured 210–280 ms per redraw for 100×100 in headless Chromium).
+    return go.Heatmap(x=xs, y=ys, z=surface, hoverinfo="skip", name="output", zsmooth="fast",
+                      **_heat_style(task, values.shape[0], surface, value_range))
+
+
+def _point_traces(points_train, y_train, points_test, y_test, task, value_range, big) -> list:
+    """Training points with a white outline, test points with a black one."""
+    traces = []
+    marker_size = 10 if big else 8
+    vmax = value_range or float(np.abs(y_train).max()) if task == "regression" else 1.0
+    for part, points, labels, outline in (
+        ("train", points_train, y_train, "white"),
+        ("test", points_test, y_test, "black"),
+    ):
+        if points is None or len(points) == 0:
+            continue
+        if task == "regression":
+            traces.append(go.Scatter(
+                x=points[:, 0], y=points[:, 1], mode="markers", name=f"{part} points",
+                marker={"size": marker_size, "color": labels, "colorscale": DIVERGING_SCALE,
+                        "cmin": -vmax, "cmax": vmax, "line": {"color": outline, "width": 1.2}},
+            ))
+            continue
+        for k in np.unique(labels):
+            mask = labels == k
+            traces.append(go.Scatter(
+                x=points[mask, 0], y=points[mask, 1], mode="markers",
+                name=f"class {k} ({part})",
+                marker={"size": marker_size, "color": class_colour(int(k)),
+                        "line": {"color": outline, "width": 1.2}},
+            ))
+    return traces
+
+
 def decision_boundary_figure(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -56,65 +122,22 @@ def decision_boundary_figure(
 
     Training points have a white outline, test points a black one.
     """
-    surface = boundary_surface(values, task, discretize)
-    traces = []
-    if task == "binary":
-        heat = {"colorscale": BINARY_SCALE, "zmin": 0.0, "zmax": 1.0,
-                "colorbar": {"title": {"text": "P(class 1)", "side": "right"}, "len": 0.8, "thickness": 14}}
-    elif task == "multiclass":
-        k = values.shape[0]
-        heat = {"colorscale": _class_band_scale(k), "zmin": 0.0, "zmax": float(k), "showscale": False}
-    else:
-        vmax = value_range or float(np.abs(surface).max()) or 1.0
-        heat = {"colorscale": DIVERGING_SCALE, "zmin": -vmax, "zmax": vmax,
-                "colorbar": {"title": {"text": "prediction", "side": "right"}, "len": 0.8, "thickness": 14}}
-    # zsmooth="fast": one canvas pixel per grid cell, scaled by the browser — ~10× faster to draw
-    # than the default (measured 210–280 ms per redraw for 100×100 in headless Chromium).
-    traces.append(go.Heatmap(x=xs, y=ys, z=surface, hoverinfo="skip", name="output", zsmooth="fast", **heat))
-
-    marker_size = 10 if big else 8
-    for part, points, labels, outline in (
-        ("train", points_train, y_train, "white"),
-        ("test", points_test, y_test, "black"),
-    ):
-        if points is None or len(points) == 0:
-            continue
-        if task == "regression":
-            vmax = heat["zmax"]
-            traces.append(go.Scatter(
-                x=points[:, 0], y=points[:, 1], mode="markers", name=f"{part} points",
-                marker={"size": marker_size, "color": labels, "colorscale": DIVERGING_SCALE,
-                        "cmin": -vmax, "cmax": vmax, "line": {"color": outline, "width": 1.2}},
-            ))
-            continue
-        for k in np.unique(labels):
-            mask = labels == k
-            traces.append(go.Scatter(
-                x=points[mask, 0], y=points[mask, 1], mode="markers",
-                name=f"class {k} ({part})",
-                marker={"size": marker_size, "color": class_colour(int(k)),
-                        "line": {"color": outline, "width": 1.2}},
-            ))
-    return go.Figure(traces, layout(
-        title, height, big,
-        xaxis={"title": {"text": "x1"}, "range": [xs[0], xs[-1]], "constrain": "domain", "showgrid": False,
-               "zeroline": False},
-        yaxis={"title": {"text": "x2"}, "range": [ys[0], ys[-1]], "scaleanchor": "x", "scaleratio": 1,
-               "constrain": "domain", "showgrid": False, "zeroline": False},
-        legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0, "font": {"size": 13}},
-        # Fixed margins (no auto-expansion for the colour bar or legend) so that the plot area
-        # is identical when the figure is split into a redrawn surface and a static overlay.
-        margin={"l": 50, "r": 78, "t": 50, "b": 80, "autoexpand": False},
-    ))
+    traces = [_surface_trace(xs, ys, values, task, discretize, value_range)]
+    traces += _point_traces(points_train, y_train, points_test, y_test, task, value_range, big)
+    return go.Figure(traces, _plane_layout(xs, ys, title, height, big))
 
 
-def split_surface_and_points(fig: go.Figure) -> tuple[go.Figure, go.Figure]:
-    """Split a boundary figure into the surface (redrawn every frame) and the points (which do
-    not change while training). Drawn stacked, only the cheap surface is redrawn live."""
-    surface = go.Figure([t for t in fig.data if t.type == "heatmap"], fig.layout)
-    surface.update_layout(showlegend=False)
-    points = go.Figure([t for t in fig.data if t.type != "heatmap"], fig.layout)
-    points.update_layout(title_text="", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
-    points.update_xaxes(showticklabels=False, title_text="", ticks="")
-    points.update_yaxes(showticklabels=False, title_text="", ticks="")
-    return surface, points
+def boundary_surface_figure(xs, ys, values, task="binary", discretize=False, value_range=None,
+                            height=480, big=False, title="Decision boundary") -> go.Figure:
+    """Only the surface of ``decision_boundary_figure`` (the part that changes while training)."""
+    return go.Figure([_surface_trace(xs, ys, values, task, discretize, value_range)],
+                     _plane_layout(xs, ys, title, height, big, showlegend=False))
+
+
+def boundary_points_figure(xs, ys, points_train, y_train, points_test=None, y_test=None, task="binary",
+                           value_range=None, height=480, big=False) -> go.Figure:
+    """Only the points, on a transparent background with the same plot area: drawn on top of
+    ``boundary_surface_figure`` it completes the picture, and it does not change while training."""
+    return go.Figure(_point_traces(points_train, y_train, points_test, y_test, task, value_range, big),
+                     _plane_layout(xs, ys, "", height, big, labels=False,
+                                   paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)"))

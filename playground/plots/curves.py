@@ -57,7 +57,7 @@ def layer_fraction_labels(saturated: np.ndarray, dead: np.ndarray, activation: s
         if np.isfinite(dd) and activation in ("relu", "leaky_relu"):
             labels.append(f"dead {dd:.0%}")
         elif np.isfinite(sat):
-            labels.append(f"saturated {sat:.0%}")
+            labels.append(f"sat. {sat:.0%}")
         else:
             labels.append("")
     return labels
@@ -83,7 +83,7 @@ def gradient_figure(
         x=[str(l) for l in range(1, L + 1)], y=_log_safe(norms), text=text, textposition="outside",
         cliponaxis=False, showlegend=False, marker_color=[layer_colour(l) for l in range(1, L + 1)],
         hovertemplate="layer %{x}<br>||dW|| = %{y:.3g}<extra></extra>", name="||dW|| now",
-        textfont={"size": 11 if L > 5 else 13},
+        textfont={"size": 12 if L > 4 else 14}, constraintext="none",
     )]
     for l in range(1, L + 1):
         traces.append(go.Scatter(

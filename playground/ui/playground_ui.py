@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from ..datasets import to_csv
-from ..plots.boundary import decision_boundary_figure, split_surface_and_points
+from ..plots.boundary import boundary_points_figure, boundary_surface_figure
 from ..plots.curves import cost_figure, gradient_figure
 from ..plots.network import network_figure
 from ..settings import Settings
@@ -65,10 +65,10 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
     """Counter, decision boundary, cost curve, gradient magnitudes and network diagram."""
     latest = session.latest
     metric_name = "R²" if session.task == "regression" else "accuracy"
-    cols = st.columns([1.4, 1, 1, 1, 1])
+    cols = st.columns([1.25, 1.15, 1.15, 1, 0.9])
     cols[0].markdown(f"### {counter_text(session)}")
-    cols[1].metric("train cost", f"{latest['train_cost']:.6g}")
-    cols[2].metric("test cost", f"{latest['test_cost']:.6g}")
+    cols[1].metric("train cost", f"{latest['train_cost']:.6f}")
+    cols[2].metric("test cost", f"{latest['test_cost']:.6f}")
     cols[3].metric(f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
                    else f"{latest['test_metric']:.3f}")
     cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
@@ -77,14 +77,11 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
     left, right = st.columns([1.2, 1])
     with left:
         xs, ys, values = session.decision_grid(100)
-        fig = decision_boundary_figure(
-            xs, ys, values, session.points_train, session.y_train,
-            session.points_test if show_test else None, session.y_test if show_test else None,
-            task=session.task, discretize=discretize, height=560 if big else 470, big=big,
-            value_range=float(np.abs(session.y_train).max()) if session.task == "regression" else None,
-        )
-        surface, points = split_surface_and_points(fig)
-        live_chart(surface, key="pg.boundary", revision=session.step, overlay=points)
+        height = 560 if big else 470
+        value_range = float(np.abs(session.y_train).max()) if session.task == "regression" else None
+        surface = boundary_surface_figure(xs, ys, values, session.task, discretize, value_range, height, big)
+        live_chart(surface, key="pg.boundary", revision=session.step,
+                   overlay=_points(session, xs, ys, show_test, value_range, height, big))
         st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
                    "(white outline = training, black = test).")
     with right:
@@ -108,6 +105,19 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
     live_chart(st.session_state[cache_key], key="pg.network", revision=session.step)
     st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
                "lines are weights: blue positive, orange negative, thicker = larger. Hover for values.")
+
+
+def _points(session: TrainingSession, xs, ys, show_test: bool, value_range, height: int, big: bool):
+    """The data points drawn over the surface; rebuilt only when the data or the view changed."""
+    key = (show_test, height, big)
+    cached = st.session_state.get("pg.points")  # (session, key, figure): holding the session keeps `is` exact
+    if cached is None or cached[0] is not session or cached[1] != key:
+        fig = boundary_points_figure(
+            xs, ys, session.points_train, session.y_train,
+            session.points_test if show_test else None, session.y_test if show_test else None,
+            session.task, value_range, height, big)
+        st.session_state["pg.points"] = cached = (session, key, fig)
+    return cached[2]
 
 
 def _diagram(session: TrainingSession, big: bool):
