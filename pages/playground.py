@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.settings import Settings
-from playground.ui import live
+from playground.ui import export_ui, live, upload_ui
 from playground.ui.playground_ui import architecture_caption, downloads, render_views, session_for
 from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import (
@@ -24,6 +24,8 @@ settings = load_settings(PREFIX, LIMITS, Settings())
 if f"{PREFIX}.present" not in st.session_state:
     st.session_state[f"{PREFIX}.present"] = st.query_params.get("present") == "1"
 present = st.session_state[f"{PREFIX}.present"]
+if present:
+    st.set_page_config(initial_sidebar_state="collapsed")
 
 if not present:
     st.title("Neural Playground")
@@ -34,9 +36,14 @@ url_problem_notice(PREFIX)
 if present:
     settings = st.session_state[f"{PREFIX}.settings"]
 else:
+    upload_slot = st.sidebar.container()
     settings = settings_sidebar(PREFIX, settings, LIMITS)
-save_settings(PREFIX, settings, {"present": "1"} if present else {})
-session = session_for(settings)
+custom = upload_ui.upload_sidebar(PREFIX, settings, None if present else upload_slot)
+upload_ui.link_notice(PREFIX, settings)  # before save_settings rewrites the link
+save_settings(PREFIX, settings, ({"present": "1"} if present else {}) | upload_ui.link_params(PREFIX))
+session = session_for(settings, custom=custom)
+export_ui.track_run(PREFIX, session)
+upload_ui.data_notice(PREFIX)
 
 
 def new_weights() -> None:
@@ -46,11 +53,13 @@ def new_weights() -> None:
 
 
 live.transport_controls(PREFIX, lambda: st.session_state["playground.session"], on_new_weights=new_weights)
-options = st.columns([1, 1, 1, 2])
-show_test = options[0].toggle("Show test points", value=True, key=f"{PREFIX}.show_test")
-discretize = options[1].toggle("Discretize output", value=False, key=f"{PREFIX}.discretize",
-                               disabled=session.task == "regression")
-options[2].toggle("Presentation mode", key=f"{PREFIX}.present",
+options = st.columns([0.8, 0.8, 0.9, 2.2])
+show_test = options[0].toggle("Test points", value=True, key=f"{PREFIX}.show_test",
+                              help="Show the held-out test points (black outline) on the boundary plot.")
+discretize = options[1].toggle("Discretize", value=False, key=f"{PREFIX}.discretize",
+                               disabled=session.task == "regression",
+                               help="Colour each point of the plane by the predicted class only.")
+options[2].toggle("Presentation", key=f"{PREFIX}.present",
                   help="Hides the settings and enlarges the charts for a projector; it is kept in the link.")
 if not present:
     options[3].markdown(architecture_caption(session))
@@ -66,4 +75,6 @@ if not present:
         st.markdown("The address bar holds every setting: copy it to share this exact experiment "
                     "(same data, same initial weights, same training). Pause before downloading "
                     "to get the current weights.")
+        upload_ui.share_note(PREFIX)
         downloads(session)
+        export_ui.notebook_button(session, PREFIX, "Playground")

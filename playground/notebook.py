@@ -1,0 +1,461 @@
+"""Export a run as a Jupyter notebook that redoes it in plain NumPy (and plots it with Plotly).
+
+``build_notebook(session)`` writes, with ``nbformat``, a notebook that
+
+1. holds the run's data (the training and test rows exactly as the app split them),
+2. draws the same initial weights from the same seed (``np.random.default_rng(weight_seed)``,
+   layer after layer, like ``playground.engine.initializers``),
+3. trains the same number of updates with the same mini-batch order
+   (``np.random.default_rng([weight_seed, 1])``), optimizer, L2, learning-rate decay and any
+   mid-run changes of those (the ``schedule``),
+4. plots the cost curve with Plotly, and
+5. ends by printing the final training cost, which equals the app's to 6 significant digits.
+
+Nothing in it imports this app: a student can take it home. The generated code repeats the
+engine's arithmetic operation for operation (the stable sigmoid 0.5·(1 + tanh(z/2)), costs from
+the logits, Adam's bias corrections …), so the two agree to the last bit on the same machine;
+``tests/test_notebook.py`` executes it and checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import nbformat
+import numpy as np
+from nbformat import v4
+
+from .datasets import DATASETS, EXTRA_FEATURES
+from .training import TrainingSession
+
+HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
+CURVE_POINTS = 500  # the notebook records the cost about this many times
+
+
+@dataclass(frozen=True)
+class Phase:
+    """From update ``first_update`` on, these hyperparameters applied (they can change mid-run)."""
+
+    first_update: int
+    learning_rate: float
+    l2: float
+    lr_decay: float
+    batch_size: int
+
+    @classmethod
+    def of(cls, first_update: int, settings) -> Phase:
+        return cls(first_update, *(getattr(settings, name) for name in HYPERPARAMETERS))
+
+
+# -- data ------------------------------------------------------------------------------------
+def _float_text(value: float) -> str:
+    return repr(float(value))  # shortest text that reads back as exactly the same float64
+
+
+def _array_literal(name: str, values: np.ndarray, comment: str = "") -> str:
+    """``name = np.array([...])`` that reads back bit-identical: whole numbers as ints, pixel
+    values k/16 as ints divided by 16, anything else as full-precision floats."""
+    values = np.asarray(values)
+    divide = ""
+    if values.dtype.kind == "f":
+        sixteenths = values * 16.0
+        if values.ndim == 2 and values.shape[1] > 8 and np.array_equal(sixteenths, np.round(sixteenths)):
+            values, divide = np.round(sixteenths).astype(int), " / 16.0"
+    fmt = str if values.dtype.kind in "iub" else _float_text
+    if values.ndim == 1:
+        body = ", ".join(fmt(v) for v in values)
+        text = f"{name} = np.array([{body}]){divide}"
+    else:
+        rows = ",\n".join("    [" + ", ".join(fmt(v) for v in row) + "]" for row in values)
+        text = f"{name} = np.array([\n{rows},\n]){divide}"
+        if len(values) == 0:
+            text = f"{name} = np.zeros((0, {values.shape[1]})){divide}"
+    return (f"# {comment}\n" if comment else "") + text
+
+
+def _data_description(session: TrainingSession) -> str:
+    s = session.settings
+    custom = session.custom
+    m_train, m_test = len(session.y_train), len(session.y_test)
+    split = f"{m_train} training and {m_test} test rows (test share {s.test_ratio:g}, split seed {s.data_seed})"
+    if custom is not None:
+        lines = [f"Your uploaded file **{custom.name}**: {split}."]
+        describe = getattr(custom, "standardization_lines", None)
+        if describe is not None:
+            lines.append("The app standardized it before training: " + "; ".join(f"`{t}`" for t in describe()) + ".")
+            lines += [f"- {t}" for t in custom.label_lines()]
+        return "\n".join(lines)
+    info = DATASETS[s.dataset]
+    if not info.plane:
+        return (f"**{info.label}** — {info.description} Pixels are scikit-learn's `load_digits` values "
+                f"0–16 divided by 16. {split}.")
+    size = "" if info.fixed_size else f" ({s.n_samples} points, noise {s.noise:g})"
+    return f"**{info.label}**{size}: {info.description} {split}."
+
+
+def _features_code(features: Sequence[str]) -> str:
+    formulas = {
+        "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
+        "sin(x1)": "np.sin(np.pi * x1)", "sin(x2)": "np.sin(np.pi * x2)",
+    }
+    assert set(formulas) == set(EXTRA_FEATURES), "every extra feature needs its formula here"
+    if not features:
+        return ("X_train = points_train.T   # (n_x, m_train): examples are columns\n"
+                "X_test = points_test.T")
+    extra = ", ".join(formulas[f] for f in features)
+    return (
+        f"# Extra input features {', '.join(features)}, computed from x1 and x2 (sin uses π·x).\n"
+        "def with_features(points):\n"
+        "    x1, x2 = points[:, 0], points[:, 1]\n"
+        f"    return np.column_stack([points, {extra}])\n\n"
+        "X_train = with_features(points_train).T   # (n_x, m_train): examples are columns\n"
+        "X_test = with_features(points_test).T"
+    )
+
+
+def _targets_code(task: str, n_classes: int) -> str:
+    if task == "multiclass":
+        return (f"Y_train = np.eye({n_classes})[:, y_train]   # one-hot: ({n_classes}, m_train)\n"
+                f"Y_test = np.eye({n_classes})[:, y_test]")
+    what = "labels 0/1" if task == "binary" else "targets"
+    return (f"Y_train = y_train.reshape(1, -1).astype(float)   # {what} as a (1, m_train) row\n"
+            "Y_test = y_test.reshape(1, -1).astype(float)")
+
+
+# -- network ---------------------------------------------------------------------------------
+INIT_CODE = {
+    "zeros": ("np.zeros((n_out, n_in))", "zeros: every unit of a layer stays identical (the symmetry problem)"),
+    "small": ("rng.standard_normal((n_out, n_in)) * 0.01", "small: 0.01·N(0, 1)"),
+    "large": ("rng.standard_normal((n_out, n_in)) * 1.0", "large: 1.0·N(0, 1)"),
+    "xavier": ("rng.standard_normal((n_out, n_in)) * np.sqrt(1.0 / n_in)", "Xavier: variance 1/n[l-1]"),
+    "he": ("rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)", "He: variance 2/n[l-1]"),
+}
+
+HIDDEN_CODE = {
+    "tanh": ("np.tanh(Z)", "1.0 - A * A", "tanh; g'(z) = 1 - tanh²(z)"),
+    "sigmoid": ("0.5 * (1.0 + np.tanh(0.5 * Z))", "A * (1.0 - A)",
+                "sigmoid σ(z) = 1/(1 + e^-z), written so it never overflows; σ' = σ(1 - σ)"),
+    "relu": ("np.maximum(Z, 0.0)", "(Z > 0).astype(Z.dtype)", "ReLU max(0, z); slope 1 for z > 0, else 0"),
+    "leaky_relu": ("np.where(Z > 0, Z, 0.01 * Z)", "np.where(Z > 0, 1.0, 0.01)", "leaky ReLU, slope 0.01 for z < 0"),
+    "linear": ("Z", "np.ones_like(Z)", "linear g(z) = z"),
+}
+
+OUTPUT_CODE = {
+    "sigmoid": ("    return 0.5 * (1.0 + np.tanh(0.5 * Z))   # sigmoid: P(class 1)",
+                "np.sum(np.logaddexp(0.0, ZL) - Y * ZL, axis=0)   # -[y log σ(z) + (1-y) log(1-σ(z))]",
+                "binary cross-entropy"),
+    "softmax": ("    E = np.exp(Z - Z.max(axis=0, keepdims=True))   # softmax, minus the column max\n"
+                "    return E / E.sum(axis=0, keepdims=True)",
+                None, "categorical cross-entropy"),
+    "linear": ("    return Z   # linear output: the predicted value",
+               "0.5 * np.sum((AL - Y) ** 2, axis=0)   # ½ (ŷ - y)²", "½ mean squared error"),
+}
+
+SOFTMAX_COST = (
+    "    z_max = ZL.max(axis=0, keepdims=True)   # -Σ y_k log softmax(z)_k = logsumexp(z) - Σ y_k z_k\n"
+    "    per_example = z_max[0] + np.log(np.sum(np.exp(ZL - z_max), axis=0)) - np.sum(Y * ZL, axis=0)\n"
+)
+
+
+def _network_code(session: TrainingSession) -> str:
+    s = session.settings
+    if s.initializer in INIT_CODE:
+        init, init_note = INIT_CODE[s.initializer]
+    else:  # "custom": σ·N(0, 1) with the σ chosen on the page
+        sigma = _float_text(s.init_std)
+        init, init_note = f"rng.standard_normal((n_out, n_in)) * {sigma}", f"custom: {sigma}·N(0, 1)"
+    return (
+        f"layer_sizes = {list(session.layer_sizes)}   # n[0] inputs, hidden widths, n[L] outputs\n"
+        "L = len(layer_sizes) - 1\n"
+        f"rng = np.random.default_rng({s.weight_seed})   # the weight seed\n"
+        "W, b = [None], [None]   # W[l], b[l] for l = 1..L, numbered like the lecture notes\n"
+        "for l in range(1, L + 1):\n"
+        "    n_out, n_in = layer_sizes[l], layer_sizes[l - 1]\n"
+        f"    W.append({init})   # {init_note}\n"
+        "    b.append(np.zeros((n_out, 1)))\n"
+        "print('shapes:', [(W[l].shape, b[l].shape) for l in range(1, L + 1)])"
+    )
+
+
+def _maths_code(session: TrainingSession) -> str:
+    hidden, derivative, hidden_note = HIDDEN_CODE[session.settings.activation]
+    output, per_example, _ = OUTPUT_CODE[session.output_activation]
+    cost_line = SOFTMAX_COST if per_example is None else f"    per_example = {per_example}\n"
+    return (
+        f"def g(Z):   # hidden activation: {hidden_note}\n"
+        f"    return {hidden}\n\n"
+        "def g_prime(Z, A):   # its derivative, from the cached Z and A\n"
+        f"    return {derivative}\n\n"
+        "def output(Z):\n"
+        f"{output}\n\n"
+        "def forward(X):\n"
+        '    """Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]); returns the lists Z, A (A[0] = X)."""\n'
+        "    Z, A = [None], [X]\n"
+        "    for l in range(1, L + 1):\n"
+        "        Z.append(W[l] @ A[l - 1] + b[l])\n"
+        "        A.append(g(Z[l]) if l < L else output(Z[l]))\n"
+        "    return Z, A\n\n"
+        "def cost(X, Y, l2):\n"
+        '    """J = mean loss over the m columns (from the logits Z[L], so log(0) cannot happen)\n'
+        '    plus the L2 penalty (λ/2m) Σ ||W[l]||²."""\n'
+        "    Z, A = forward(X)\n"
+        "    ZL, AL, m = Z[L], A[L], Y.shape[1]\n"
+        f"{cost_line}"
+        "    J = float(np.mean(per_example))\n"
+        "    if l2:\n"
+        "        J += l2 / (2 * m) * sum(float(np.sum(W[l] * W[l])) for l in range(1, L + 1))\n"
+        "    return J\n\n"
+        "def backward(Z, A, Y, l2):\n"
+        '    """dZ[L] = A[L] - Y; dW[l] = (1/m) dZ[l] A[l-1]ᵀ + (λ/m) W[l]; db[l] = (1/m) Σ dZ[l];\n'
+        '    dZ[l-1] = W[l]ᵀ dZ[l] * g\'(Z[l-1])."""\n'
+        "    m = Y.shape[1]\n"
+        "    dW, db = [None] * (L + 1), [None] * (L + 1)\n"
+        "    dZ = A[L] - Y\n"
+        "    for l in range(L, 0, -1):\n"
+        "        dW[l] = (dZ @ A[l - 1].T) * (1.0 / m)\n"
+        "        if l2:\n"
+        "            dW[l] = dW[l] + (l2 / m) * W[l]\n"
+        "        db[l] = dZ.sum(axis=1, keepdims=True) * (1.0 / m)\n"
+        "        if l > 1:\n"
+        "            dZ = (W[l].T @ dZ) * g_prime(Z[l - 1], A[l - 1])\n"
+        "    return dW, db"
+    )
+
+
+def _zeros_state(*names: str) -> str:
+    return "\n".join(f"{n}W = [None] + [np.zeros_like(W[l]) for l in range(1, L + 1)]\n"
+                     f"{n}b = [None] + [np.zeros_like(b[l]) for l in range(1, L + 1)]" for n in names)
+
+
+OPTIMIZER_TEXT = {
+    "sgd": ("Plain gradient descent", "`W[l] := W[l] - α dW[l]` (and the same for `b[l]`)."),
+    "momentum": ("Momentum", "A running average of the gradients, `v := β v + (1-β) dW`, then "
+                 "`W := W - α v` (β = 0.9)."),
+    "rmsprop": ("RMSProp", "Divide each step by a running root-mean-square of that parameter's "
+                "gradients: `s := β s + (1-β) dW²`, `W := W - α dW / (√s + ε)` (β = 0.9, ε = 1e-8)."),
+    "adam": ("Adam", "Momentum and RMSProp together with bias correction: `v̂ = v / (1-β1^t)`, "
+             "`ŝ = s / (1-β2^t)`, `W := W - α v̂ / (√ŝ + ε)` (β1 = 0.9, β2 = 0.999, ε = 1e-8)."),
+}
+
+
+def _optimizer_code(name: str) -> str:
+    if name == "sgd":
+        return (
+            "def update(dW, db, learning_rate):\n"
+            "    for l in range(1, L + 1):\n"
+            "        W[l] = W[l] - learning_rate * dW[l]\n"
+            "        b[l] = b[l] - learning_rate * db[l]"
+        )
+    if name == "momentum":
+        return (
+            "beta = 0.9\n" + _zeros_state("v") + "\n\n"
+            "def update(dW, db, learning_rate):\n"
+            "    for l in range(1, L + 1):\n"
+            "        for P, G, V in ((W, dW, vW), (b, db, vb)):\n"
+            "            V[l] = beta * V[l] + (1 - beta) * G[l]\n"
+            "            P[l] = P[l] - learning_rate * V[l]"
+        )
+    if name == "rmsprop":
+        return (
+            "beta, epsilon = 0.9, 1e-8\n" + _zeros_state("s") + "\n\n"
+            "def update(dW, db, learning_rate):\n"
+            "    for l in range(1, L + 1):\n"
+            "        for P, G, S in ((W, dW, sW), (b, db, sb)):\n"
+            "            S[l] = beta * S[l] + (1 - beta) * (G[l] * G[l])\n"
+            "            P[l] = P[l] - learning_rate * G[l] / (np.sqrt(S[l]) + epsilon)"
+        )
+    if name == "adam":
+        return (
+            "beta1, beta2, epsilon = 0.9, 0.999, 1e-8\n" + _zeros_state("v", "s") + "\n"
+            "adam_t = 0   # Adam's own update counter, for the bias correction\n\n"
+            "def update(dW, db, learning_rate):\n"
+            "    global adam_t\n"
+            "    adam_t += 1\n"
+            "    correct1, correct2 = 1.0 / (1 - beta1**adam_t), 1.0 / (1 - beta2**adam_t)\n"
+            "    for l in range(1, L + 1):\n"
+            "        for P, G, V, S in ((W, dW, vW, sW), (b, db, vb, sb)):\n"
+            "            V[l] = beta1 * V[l] + (1 - beta1) * G[l]\n"
+            "            S[l] = beta2 * S[l] + (1 - beta2) * (G[l] * G[l])\n"
+            "            P[l] = P[l] - learning_rate * (V[l] * correct1) / (np.sqrt(S[l] * correct2) + epsilon)"
+        )
+    raise ValueError(f"no notebook code for optimizer {name!r}")
+
+
+def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int) -> str:
+    rows = "\n".join(
+        f"    ({p.first_update}, {_float_text(p.learning_rate)}, {_float_text(p.l2)}, "
+        f"{_float_text(p.lr_decay)}, {p.batch_size}),"
+        for p in schedule
+    )
+    return (
+        "# (from update, learning rate α0, L2 λ, decay k, batch size; 0 = full batch). One row,\n"
+        "# unless these were changed while the app was training.\n"
+        f"schedule = [\n{rows}\n]\n"
+        f"n_updates = {n_updates}\n"
+        "m = X_train.shape[1]\n"
+        f"shuffle_rng = np.random.default_rng([{weight_seed}, 1])   # mini-batch order: (weight seed, 1)\n"
+        "batches = []\n\n"
+        "def next_batch(batch_size):\n"
+        '    """The next mini-batch; when all are used, reshuffle and start a new pass (epoch)."""\n'
+        "    global batches\n"
+        "    if batch_size <= 0 or batch_size >= m:\n"
+        "        return X_train, Y_train   # full batch: every update sees all m examples\n"
+        "    if not batches:\n"
+        "        order = shuffle_rng.permutation(m)\n"
+        "        Xp, Yp = X_train[:, order], Y_train[:, order]\n"
+        "        batches = [(Xp[:, i:i + batch_size], Yp[:, i:i + batch_size]) for i in range(0, m, batch_size)]\n"
+        "    return batches.pop(0)\n\n"
+        f"record_every = max(1, n_updates // {CURVE_POINTS})\n"
+        "phase = 0\n"
+        "alpha0, l2, k, batch_size = schedule[0][1:]\n"
+        "curve = [(0, cost(X_train, Y_train, l2), cost(X_test, Y_test, l2))]\n"
+        "for t in range(n_updates):\n"
+        "    while phase + 1 < len(schedule) and schedule[phase + 1][0] <= t:\n"
+        "        phase += 1\n"
+        "        if schedule[phase][4] != batch_size:\n"
+        "            batches = []   # a new batch size starts a new shuffled pass\n"
+        "        alpha0, l2, k, batch_size = schedule[phase][1:]\n"
+        "    X, Y = next_batch(batch_size)\n"
+        "    Z, A = forward(X)\n"
+        "    dW, db = backward(Z, A, Y, l2)\n"
+        "    learning_rate = alpha0 * float(np.exp(-k * t)) if k else alpha0   # α_t = α0·e^(−k·t)\n"
+        "    update(dW, db, learning_rate)\n"
+        "    if (t + 1) % record_every == 0 or t + 1 == n_updates:\n"
+        "        curve.append((t + 1, cost(X_train, Y_train, l2), cost(X_test, Y_test, l2)))\n"
+        "print(f'{n_updates} updates done')"
+    )
+
+
+def _metric_code(task: str) -> str:
+    if task == "regression":
+        return (
+            "def r_squared(X, y):\n"
+            "    prediction = forward(X)[1][L][0]\n"
+            "    return 1.0 - np.sum((prediction - y) ** 2) / np.sum((y - y.mean()) ** 2)\n\n"
+            "print(f'R² (1 = perfect): train {r_squared(X_train, y_train):.3f}, test {r_squared(X_test, y_test):.3f}')"
+        )
+    predict = ("np.argmax(AL, axis=0)" if task == "multiclass" else "(AL[0] > 0.5).astype(int)")
+    return (
+        "def accuracy(X, y):\n"
+        "    AL = forward(X)[1][L]\n"
+        f"    return np.mean({predict} == y)\n\n"
+        "print(f'accuracy: train {accuracy(X_train, y_train):.1%}, test {accuracy(X_test, y_test):.1%}')"
+    )
+
+
+PLOT_CODE = (
+    "steps, train_costs, test_costs = (np.array(column) for column in zip(*curve))\n"
+    "fig = go.Figure(\n"
+    "    [go.Scatter(x=steps, y=train_costs, name='train cost'), go.Scatter(x=steps, y=test_costs, name='test cost')],\n"
+    "    {'title': {'text': 'Cost J during training'}, 'height': 420,\n"
+    "     'xaxis': {'title': {'text': 'update'}}, 'yaxis': {'title': {'text': 'cost J'}, 'rangemode': 'tozero'}},\n"
+    ")\n"
+    "fig.show()"
+)
+
+
+# -- the notebook ----------------------------------------------------------------------------
+def current_schedule(session: TrainingSession) -> list[Phase]:
+    """The schedule of a run whose hyperparameters never changed: one phase from update 0."""
+    return [Phase.of(0, session.settings)]
+
+
+def _settings_table(session: TrainingSession, schedule: Sequence[Phase], n_updates: int) -> str:
+    s = session.settings
+    arch = " → ".join(str(n) for n in session.layer_sizes)
+    first = schedule[0]
+    batch = "full batch" if first.batch_size <= 0 or first.batch_size >= session.m_train else f"batches of {first.batch_size}"
+    training = (f"{OPTIMIZER_TEXT[s.optimizer][0]}, α = {first.learning_rate:g}, {batch}, "
+                f"L2 λ = {first.l2:g}, decay k = {first.lr_decay:g}")
+    if len(schedule) > 1:
+        training += f" — then changed {len(schedule) - 1}× during the run (see the schedule below)"
+    features = ", ".join(["x1", "x2", *s.features]) if session.custom is not None or DATASETS[s.dataset].plane \
+        else f"{session.layer_sizes[0]} pixels"
+    return "\n".join([
+        "| setting | value |",
+        "|---|---|",
+        f"| inputs | {features} |",
+        f"| network | {arch}; hidden {s.activation}, output {session.output_activation} "
+        f"({OUTPUT_CODE[session.output_activation][2]}) |",
+        f"| initial weights | {s.initializer if s.initializer in INIT_CODE else f'σ = {s.init_std:g}'}, "
+        f"weight seed {s.weight_seed} |",
+        f"| training | {training} |",
+        f"| updates | {n_updates:,} |",
+    ])
+
+
+def build_notebook(
+    session: TrainingSession, schedule: Sequence[Phase] | None = None, page: str = "Playground"
+) -> nbformat.NotebookNode:
+    """A notebook that recreates ``session``'s run up to its latest recorded update.
+
+    ``schedule``: the hyperparameters in force from each update on (default: the current ones
+    from update 0). The final cost printed is the app's training cost after that update.
+    """
+    schedule = list(schedule or current_schedule(session))
+    latest = session.history.rows[-1]  # (step, epoch, train_cost, …): one consistent snapshot
+    n_updates, app_cost = int(latest[0]), float(latest[2])
+    if schedule[0].first_update != 0:
+        raise ValueError("the schedule must start at update 0")
+    s = session.settings
+    name = session.dataset_label
+    md, code = v4.new_markdown_cell, v4.new_code_cell
+    cells = [
+        md(f"# {name}: a Neural Playground run in plain NumPy\n\n"
+           f"Exported from the {page} page after **{n_updates:,} updates**. This notebook rebuilds the same "
+           "data, the same initial weights and the same training with nothing but NumPy, plots the cost "
+           f"with Plotly, and ends by printing the final training cost — in the app it was "
+           f"**J = {app_cost:.6g}**.\n\n"
+           + _settings_table(session, schedule, n_updates)
+           + "\n\nNeeds `pip install numpy plotly`. Notation as in the lecture notes: examples are columns, "
+             "`X` is `(n_x, m)`, `W[l]` is `(n[l], n[l-1])`, `b[l]` is `(n[l], 1)`."),
+        code("import numpy as np\nimport plotly.graph_objects as go"),
+        md("## 1. The data\n\n" + _data_description(session) + "\n\nRows are examples here (like a CSV file); "
+           "the network receives them as columns."),
+        code(_array_literal("points_train", session.points_train, "training rows: inputs")
+             + "\n" + _array_literal("y_train", session.y_train, "their labels (targets)")
+             + "\n" + _array_literal("points_test", session.points_test, "test rows (never trained on)")
+             + "\n" + _array_literal("y_test", session.y_test)),
+        code(_features_code(s.features) + "\n" + _targets_code(session.task, session.n_classes)
+             + "\nprint('X_train', X_train.shape, ' Y_train', Y_train.shape, ' X_test', X_test.shape)"),
+        md("## 2. The network and its initial weights\n\n"
+           "The weights of every layer are drawn from one random generator seeded with the weight seed, "
+           "layer 1 first; biases start at zero."),
+        code(_network_code(session)),
+        md("## 3. Forward propagation, cost and backward propagation\n\n"
+           f"Cost: {OUTPUT_CODE[session.output_activation][2]}; for this output and cost the backward pass "
+           "starts from `dZ[L] = A[L] - Y`."),
+        code(_maths_code(session)),
+        md(f"## 4. The update rule: {OPTIMIZER_TEXT[s.optimizer][0]}\n\n{OPTIMIZER_TEXT[s.optimizer][1]}"),
+        code(_optimizer_code(s.optimizer)),
+        md("## 5. Training\n\nEach update takes one mini-batch (or the whole training set), runs forward and "
+           "backward, and applies the update with the learning rate `α_t = α0·e^(−k·t)`. The mini-batch "
+           "order comes from its own generator, seeded with (weight seed, 1), reshuffled every pass."),
+        code(_schedule_code(schedule, n_updates, s.weight_seed)),
+        md("## 6. The cost curve\n\nThe cost on the training and the test set as training went on: both "
+           "should fall; a test cost that turns up while the training cost keeps falling means overfitting."),
+        code(PLOT_CODE),
+        code(_metric_code(session.task)),
+        md("## 7. The final cost\n\nThe training cost (with the L2 penalty) after the last update; it matches "
+           "the app's to 6 significant digits."),
+        code(f"APP_COST = float('{app_cost:.6g}')   # the app's training cost after the last update\n"
+             "J = cost(X_train, Y_train, l2)\n"
+             "print(f'same as the app: {float(f\"{J:.6g}\") == APP_COST}')\n"
+             f"print(f'final training cost J = {{J:.6g}}')"),
+    ]
+    nb = v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def notebook_bytes(session: TrainingSession, schedule: Sequence[Phase] | None = None, page: str = "Playground") -> bytes:
+    """The notebook as .ipynb file contents (UTF-8 JSON)."""
+    return nbformat.writes(build_notebook(session, schedule, page)).encode("utf-8")
+
+
+def file_name(session: TrainingSession) -> str:
+    label = session.custom.name.rsplit(".", 1)[0] if session.custom is not None else session.settings.dataset
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
+    return f"{safe}_neural_playground.ipynb"

@@ -1,0 +1,229 @@
+"""The handwritten-digits page's pieces: its settings sidebar, its session and its live views.
+
+The page reuses the Playground's machinery: the same ``Settings`` (with dataset "digits01" or
+"digits10"), the same ``TrainingSession`` and the same transport controls and live fragment
+(``live.py``). Session-state keys start with "digits.".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from ..datasets import DATASETS
+from ..engine.activations import HIDDEN_ACTIVATIONS
+from ..engine.initializers import INITIALIZERS
+from ..engine.optimizers import OPTIMIZERS
+from ..plots.curves import cost_figure, gradient_figure
+from ..plots.digits import confusion_figure, confusion_matrix, sample_images_figure, unit_weights_figure
+from ..settings import FIELDS, MAX_SEED, Settings
+from ..training import TrainingSession
+from . import live
+from .live_chart import live_chart
+from .playground_ui import session_for
+from .settings_ui import (
+    BATCH_SIZES,
+    DECAY_CHOICES,
+    INIT_LABELS,
+    L2_CHOICES,
+    LEARNING_RATES,
+    OPTIMIZER_LABELS,
+    _seed,
+    _with,
+    load_settings,
+    page_limits,
+    set_widget,
+)
+
+PREFIX = "digits"
+SESSION_KEY = "digits.session"
+TASKS = {"digits01": "0 vs 1", "digits10": "all 10 digits"}
+DEFAULTS = Settings(dataset="digits01", hidden_sizes=(32,), activation="tanh", initializer="xavier",
+                    optimizer="sgd", learning_rate=0.1, batch_size=0, test_ratio=0.3)
+MAX_LAYERS, MAX_WIDTH = 4, 128
+LIMITS = {
+    **page_limits(max_layers=MAX_LAYERS, max_width=MAX_WIDTH),
+    "dataset": replace(FIELDS["dataset"], choices=tuple(TASKS)),
+    "features": replace(FIELDS["features"], choices=()),  # extra x1², sin … mean nothing for pixels
+    "initializer": replace(FIELDS["initializer"], choices=tuple(INITIALIZERS)),
+    "test_ratio": replace(FIELDS["test_ratio"], low=0.1),
+}
+SAMPLE_SIZE = 24  # test images in the grid
+GRID_HEIGHT = 440
+IMAGES_EVERY = 2  # rebuild the two image grids every n-th tick while playing
+SAMPLE_MODES = {"sample": "a fixed sample", "mistakes": "mistakes first"}
+
+
+def load() -> Settings:
+    """The page's settings: from session state, or (first visit) from the link. An address bar
+    that still holds another page's settings (a non-digits dataset) is not a digits link: it
+    is left alone, without a warning, and the defaults are used."""
+    key = f"{PREFIX}.settings"
+    dataset = st.query_params.get("dataset")
+    if key not in st.session_state and dataset in DATASETS and dataset not in TASKS:
+        st.session_state[key] = DEFAULTS
+        st.session_state[f"{PREFIX}.url_problems"] = []
+    return load_settings(PREFIX, LIMITS, DEFAULTS)
+
+
+def get_session() -> TrainingSession:
+    return st.session_state[SESSION_KEY]
+
+
+def session(settings: Settings) -> TrainingSession:
+    """The page's session, rebuilt when the data or the network changed."""
+    return session_for(settings, key=SESSION_KEY, prefix=PREFIX)
+
+
+def new_weights() -> None:
+    """Next weight seed (and a new run)."""
+    seed = (st.session_state[f"{PREFIX}.settings"].weight_seed + 1) % 2**31
+    set_widget(PREFIX, "weight_seed", seed)
+    st.session_state[f"{PREFIX}.settings"] = st.session_state[f"{PREFIX}.settings"].replace(weight_seed=seed)
+
+
+def settings_sidebar(settings: Settings) -> Settings:
+    """Data / network / training widgets in the sidebar; returns the new settings."""
+    w = f"{PREFIX}.w."
+    sb = st.sidebar
+    sb.header("Data")
+    dataset = sb.radio("Digits to tell apart", list(TASKS), format_func=TASKS.get, horizontal=True,
+                       key=_seed(w + "dataset", settings.dataset),
+                       help="0 vs 1: 360 images, one sigmoid output. All 10: 1,797 images, a softmax of 10.")
+    test_ratio = sb.slider("Test share", 0.1, 0.9, step=0.05, key=_seed(w + "test_ratio", settings.test_ratio),
+                           help="Share of the images held out: the confusion matrix and image grid use them.")
+    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=_seed(w + "data_seed", settings.data_seed))
+
+    sb.header("Network")
+    hidden_text = sb.text_input(
+        "Hidden layer widths", key=_seed(w + "hidden", ",".join(str(n) for n in settings.hidden_sizes)),
+        help=f"64 pixels → these widths → the output. Comma-separated, up to {MAX_LAYERS} layers of "
+             f"1–{MAX_WIDTH} units; empty = no hidden layer (logistic / softmax regression).")
+    hidden_sizes = settings.hidden_sizes
+    try:
+        hidden_sizes = LIMITS["hidden_sizes"].parse(hidden_text)
+    except ValueError as error:
+        sb.error(f"Hidden layers not changed: {error}. Write widths like 32 or 64,16.")
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed(w + "activation", settings.activation))
+    initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
+                               key=_seed(w + "initializer", settings.initializer))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed(w + "weight_seed", settings.weight_seed))
+
+    sb.header("Training")
+    optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
+                             key=_seed(w + "optimizer", settings.optimizer))
+    learning_rate = sb.select_slider("Learning rate α", _with(LEARNING_RATES, settings.learning_rate),
+                                     format_func=lambda v: f"{v:g}", key=_seed(w + "learning_rate", settings.learning_rate),
+                                     help="Can change while training runs.")
+    batch_size = sb.select_slider("Batch size", _with(BATCH_SIZES, settings.batch_size),
+                                  format_func=lambda v: "full batch" if v == 0 else str(v),
+                                  key=_seed(w + "batch_size", settings.batch_size),
+                                  help="Images per update. Mini-batches (e.g. 32) learn all 10 digits much faster.")
+    l2 = sb.select_slider("L2 regularization λ", _with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
+                          key=_seed(w + "l2", settings.l2))
+    lr_decay = sb.select_slider("Learning-rate decay k", _with(DECAY_CHOICES, settings.lr_decay),
+                                format_func=lambda v: f"{v:g}", key=_seed(w + "lr_decay", settings.lr_decay),
+                                help="α_t = α·e^(−k·t), t counting updates.")
+    return settings.replace(
+        dataset=dataset, test_ratio=float(test_ratio), data_seed=int(data_seed), features=(),
+        hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
+        optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size), l2=float(l2),
+        lr_decay=float(lr_decay),
+    )
+
+
+def architecture_caption(session: TrainingSession) -> str:
+    n = session.layer_sizes
+    weights = sum(n[l] * n[l - 1] for l in range(1, len(n)))
+    biases = sum(n[1:])
+    info = DATASETS[session.settings.dataset]
+    return (f"**Network {' → '.join(str(k) for k in n)}** ({session.output_activation} output) · "
+            f"**{weights + biases:,} parameters** = {weights:,} weights + {biases} bias{'es' if biases > 1 else ''} · "
+            f"{info.label}: {session.m_train:,} training and {len(session.y_test):,} test images")
+
+
+def predictions(session: TrainingSession) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted class and its probability for every test image: (m_test,), (m_test,)."""
+    AL = session.net.predict_proba(session.X_test)
+    predicted = session.net.labels_from_output(AL)
+    if AL.shape[0] == 1:  # sigmoid: P(1); the confidence of answering 0 is 1 - P(1)
+        return predicted, np.where(predicted == 1, AL[0], 1.0 - AL[0])
+    return predicted, AL.max(axis=0)
+
+
+def sample_indices(session: TrainingSession, predicted: np.ndarray, confidence: np.ndarray, mode: str) -> np.ndarray:
+    """Which test images the grid shows: the first ones (a fixed sample: the split is shuffled), or
+    the current mistakes first, most confident first, then the fixed sample."""
+    first = np.arange(min(SAMPLE_SIZE, len(predicted)))
+    if mode != "mistakes":
+        return first
+    wrong = np.flatnonzero(predicted != session.y_test)
+    wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:SAMPLE_SIZE]
+    rest = [i for i in range(len(predicted)) if i not in set(wrong)][: SAMPLE_SIZE - len(wrong)]
+    return np.concatenate([wrong, np.array(rest, dtype=int)]).astype(int)
+
+
+def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample") -> None:
+    """Counter and metrics; cost, gradients, confusion matrix, test images, first-layer weights."""
+    latest = session.latest
+    cols = st.columns([1.5, 1.2, 1.2, 1, 0.8], vertical_alignment="bottom")
+    cols[0].markdown(f"### Epoch {session.epoch:,} · update {session.step:,}")
+    cols[1].metric("train cost", f"{latest['train_cost']:.6g}")
+    cols[2].metric("test cost", f"{latest['test_cost']:.6g}")
+    cols[3].metric("test accuracy", f"{latest['test_metric']:.1%}")
+    cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
+    live.divergence_notice(session)
+
+    predicted, confidence = predictions(session)
+    h = session.history
+    left, right = st.columns(2)
+    with left:
+        live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
+                               h.column("train_metric"), h.column("test_metric"), "accuracy", height=270),
+                   key="digits.cost", revision=session.step)
+        st.caption("Cost (solid) should fall and accuracy (dotted) rise; a test curve that turns up while "
+                   "the training curve keeps falling means overfitting.")
+        stats = session.latest_stats
+        live_chart(gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"),
+                                   stats.saturated_fraction, stats.dead_fraction, session.settings.activation,
+                                   height=270),
+                   key="digits.gradients", revision=session.step)
+        st.caption("How big each layer's gradient is (log scale): bars far lower on the input side mean "
+                   "those layers barely learn.")
+    with right:
+        matrix = confusion_matrix(session.y_test, predicted, session.n_classes)
+        live_chart(confusion_figure(matrix, height=560), key="digits.confusion", revision=session.step)
+        st.caption("Each row is a true digit, each column the network's answer: green on the diagonal = "
+                   "right, red elsewhere = which digits it mixes up.")
+
+    left, right = st.columns(2)
+    # The image grids change slowly and are the largest figures: rebuild them every
+    # IMAGES_EVERY-th tick while playing (an unchanged ``datarevision`` lets Plotly skip them).
+    fresh = tick % IMAGES_EVERY == 0 or f"{PREFIX}.images_fig" not in st.session_state
+    with left:
+        if fresh:
+            shown = sample_indices(session, predicted, confidence, sample_mode)
+            st.session_state[f"{PREFIX}.images_fig"] = sample_images_figure(
+                session.points_test[shown], session.y_test[shown], predicted[shown], confidence[shown],
+                columns=6, height=GRID_HEIGHT, datarevision=session.step)
+        live_chart(st.session_state[f"{PREFIX}.images_fig"], key="digits.images", revision=session.step)
+        st.caption("Bold: the network's answer and how sure it is; below: the true digit. Red frames are "
+                   "mistakes.")
+    with right:
+        if fresh:
+            st.session_state[f"{PREFIX}.units_fig"] = _units_figure(session)
+        live_chart(st.session_state[f"{PREFIX}.units_fig"], key="digits.units", revision=session.step)
+        st.caption("Each tile is one first-layer unit's weights on the 64 pixels: ink on blue pixels "
+                   "raises it, ink on orange lowers it. Patterns appear as it learns.")
+
+
+def _units_figure(session: TrainingSession):
+    W1 = session.net.W[1]
+    if session.net.L == 1:  # no hidden layer: the first layer is the output layer
+        labels = [f"digit {k}" for k in range(W1.shape[0])] if W1.shape[0] > 1 else ["P(digit 1)"]
+        title = "What each output unit looks for: its 64 weights as 8×8"
+    else:
+        labels, title = None, "What each hidden unit looks for: its 64 weights as 8×8"
+    return unit_weights_figure(W1, height=GRID_HEIGHT, title=title, labels=labels, datarevision=session.step)

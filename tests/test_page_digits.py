@@ -1,0 +1,179 @@
+"""AppTest: the handwritten-digits page — controls, views, URL settings and the notebook export.
+
+Streamlit 1.67: start from app.py (the router), run once, then ``switch_page`` to the page file.
+AppTest runs the live fragment inline: one training tick per ``at.run()`` while playing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+from streamlit.testing.v1 import AppTest
+
+from playground.notebook import build_notebook
+from playground.plots.digits import (
+    confusion_figure,
+    confusion_matrix,
+    sample_images_figure,
+    unit_weights_figure,
+)
+from playground.ui.digits_ui import predictions, sample_indices
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/digits.py"
+SESSION = "digits.session"
+
+
+def open_digits(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    if query:  # a link to the digits page: replace what the Playground wrote into the address
+        for key in list(at.query_params):
+            del at.query_params[key]
+        for key, value in query.items():
+            at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def session(at: AppTest):
+    return at.session_state[SESSION]
+
+
+def counter(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("### Epoch"))
+
+
+def test_page_opens_with_a_64_32_1_network_on_zeros_and_ones():
+    at = open_digits()
+    s = session(at)
+    assert s.layer_sizes == (64, 32, 1) and s.output_activation == "sigmoid"
+    assert len(s.y_train) + len(s.y_test) == 360
+    assert counter(at) == "### Epoch 0 · update 0"
+    assert any("2,113 parameters" in m.value for m in at.markdown)  # 64·32 + 32 + 32 + 1
+    assert at.query_params["dataset"] in ("digits01", ["digits01"])
+    assert not at.warning, "the Playground's settings in the address bar are not a digits link"
+    assert [m.label for m in at.metric] == ["train cost", "test cost", "test accuracy", "learning rate"]
+
+
+def test_step_and_reset():
+    at = open_digits()
+    first = session(at).net.W[1].copy()
+    at.button(key="digits.step_button").click().run()
+    assert counter(at) == "### Epoch 1 · update 1"
+    at.button(key="digits.reset_button").click().run()
+    assert counter(at) == "### Epoch 0 · update 0"
+    np.testing.assert_array_equal(session(at).net.W[1], first)
+
+
+def test_all_ten_digits_use_a_softmax_of_ten():
+    at = open_digits()
+    at.radio(key="digits.w.dataset").set_value("digits10").run()
+    s = session(at)
+    assert s.layer_sizes == (64, 32, 10) and s.output_activation == "softmax"
+    assert len(s.y_train) + len(s.y_test) == 1797
+    assert at.query_params["dataset"] in ("digits10", ["digits10"])
+
+
+def test_hidden_widths_field_builds_the_network_and_refuses_nonsense():
+    at = open_digits()
+    at.text_input(key="digits.w.hidden").input("64,16").run()
+    assert session(at).layer_sizes == (64, 64, 16, 1)
+    at.text_input(key="digits.w.hidden").input("500").run()
+    assert session(at).layer_sizes == (64, 64, 16, 1)
+    assert any("Hidden layers not changed" in e.value for e in at.error)
+    at.text_input(key="digits.w.hidden").input("").run()
+    assert session(at).layer_sizes == (64, 1)  # logistic regression on the pixels
+
+
+def test_play_trains_one_tick_per_run_and_pause_stops():
+    at = open_digits()
+    at.button(key="digits.play_button").click().run()
+    assert at.button(key="digits.play_button").label == "Pause"
+    assert session(at).step > 0
+    at.button(key="digits.play_button").click().run()
+    stopped = session(at).step
+    at.run()
+    assert session(at).step == stopped
+
+
+def test_training_reaches_the_reference_accuracy():
+    # CONCEPTS.md: digits 0 vs 1, 64-32-1, α = 0.1 → test accuracy ≈ 100% (fewer updates suffice)
+    at = open_digits()
+    at.selectbox(key="digits.step_mode").select("10 epochs").run()
+    for _ in range(3):
+        at.button(key="digits.step_button").click().run()
+    assert session(at).latest["test_metric"] >= 0.99
+
+
+def test_views_show_predictions_of_the_current_network():
+    at = open_digits(dataset="digits10", batch_size="32")
+    at.selectbox(key="digits.step_mode").select("1 epoch").run()
+    at.button(key="digits.step_button").click().run()
+    s = session(at)
+    predicted, confidence = predictions(s)
+    assert predicted.shape == confidence.shape == s.y_test.shape
+    assert np.all((confidence >= 0.1) & (confidence <= 1.0))
+    mistakes = sample_indices(s, predicted, confidence, "mistakes")
+    wrong = predicted[mistakes] != s.y_test[mistakes]
+    assert wrong.any() and not (np.diff(wrong.astype(int)) > 0).any(), "mistakes come first"
+    captions = " ".join(c.value for c in at.caption)
+    for words in ("true digit", "mistakes", "64 pixels", "log scale", "Cost"):
+        assert words in captions
+
+
+def test_settings_come_from_the_link_and_bad_values_are_reported():
+    at = open_digits(dataset="digits10", hidden_sizes="20,10", optimizer="adam", learning_rate="0.01",
+                     batch_size="64", weight_seed="3", features="x1^2")
+    s = session(at)
+    assert s.layer_sizes == (64, 20, 10, 10) and s.settings.optimizer == "adam"
+    assert s.settings.batch_size == 64 and s.settings.weight_seed == 3
+    assert s.settings.features == ()
+    assert any("features" in w.value for w in at.warning)
+
+
+def test_notebook_follows_a_learning_rate_change_mid_run(monkeypatch):
+    at = open_digits(batch_size="32")
+    at.button(key="digits.step_button").click().run()
+    at.button(key="digits.step_button").click().run()
+    at.select_slider(key="digits.w.learning_rate").set_value(0.03).run()
+    at.button(key="digits.step_button").click().run()
+    s = session(at)
+    phases = at.session_state["digits.export.schedule"]["phases"]
+    assert [(p.first_update, p.learning_rate) for p in phases] == [(0, 0.1), (2, 0.03)]
+    assert [b.label for b in at.get("download_button")] == ["Notebook (.ipynb)"]
+
+    monkeypatch.setattr(go.Figure, "show", lambda self, *args, **kwargs: None)
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in build_notebook(s, phases, "Handwritten digits").cells:
+            if cell.cell_type == "code":
+                exec(cell.source, namespace)
+    assert namespace["J"] == s.latest["train_cost"]
+
+
+def test_confusion_matrix_counts_and_draws_the_diagonal_apart():
+    matrix = confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], 3)
+    assert matrix.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    fig = confusion_figure(matrix)
+    right, wrong = fig.data
+    assert np.nansum(right.z) == 4 and np.nansum(wrong.z) == 2  # green diagonal, red mistakes
+    assert fig.layout.title.text == "Confusion matrix: 4 of 6 test images right"
+    assert fig.layout.xaxis.title.text == "predicted digit" and fig.layout.yaxis.title.text == "true digit"
+
+
+def test_image_grids_frame_the_mistakes_and_show_every_unit():
+    images = np.random.default_rng(0).random((5, 64))
+    fig = sample_images_figure(images, np.array([0, 1, 2, 3, 4]), np.array([0, 1, 7, 3, 9]),
+                               np.full(5, 0.9), columns=3)
+    assert len(fig.layout.shapes) == 2 and len(fig.layout.annotations) == 5
+    assert "true 2 ✗" in fig.layout.annotations[2].text and "<b>7</b> 90%" in fig.layout.annotations[2].text
+    W1 = np.random.default_rng(1).standard_normal((12, 64))
+    fig = unit_weights_figure(W1)
+    z = np.asarray(fig.data[0].z, dtype=float)
+    assert np.count_nonzero(np.isfinite(z)) == 12 * 64 and np.nanmax(np.abs(z)) == 1.0
+    assert [a.text for a in fig.layout.annotations] == [f"unit {k}" for k in range(1, 13)]
