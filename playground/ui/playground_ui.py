@@ -145,7 +145,10 @@ def downloads(session: TrainingSession) -> None:
     c1.download_button("Trained weights (.npz)", icon=":material/download:", data=lambda: weights_npz(session),
                        file_name=f"weights_step{session.step}.npz", mime="application/octet-stream",
                        on_click="ignore", width="stretch")
-    X = np.vstack([session.points_train, session.points_test])
-    y = np.concatenate([session.y_train, session.y_test])
-    c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=f"{session.settings.dataset}.csv",
+    if session.points_test is session.points_train:  # the 4-point gates: no separate test set
+        X, y = session.points_train, session.y_train
+    else:
+        X = np.vstack([session.points_train, session.points_test])
+        y = np.concatenate([session.y_train, session.y_test])
+    c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=f"{session.custom.name if session.custom else session.settings.dataset}.csv",
                        mime="text/csv", on_click="ignore", width="stretch")
