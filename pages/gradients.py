@@ -1,4 +1,36 @@
+"""Gradients lab: watch gradients vanish or explode in a deep network, and what fixes them.
+
+CONCEPTS.md §5–6. Widgets, presets, views and comparisons live in playground/ui/gradients_ui.py;
+the diagnosis in playground/diagnosis.py; the comparison runner in playground/compare.py.
+"""
+
 import streamlit as st
 
-st.title("gradients")
-st.info("Under construction in this session.")
+from playground.ui import gradients_ui as ui
+from playground.ui import live
+from playground.ui.playground_ui import session_for
+from playground.ui.routing import ensure_app_router
+from playground.ui.settings_ui import save_settings, url_problem_notice
+
+ensure_app_router()
+
+settings = ui.load_lab_settings()
+settings = ui.lab_sidebar(settings)
+save_settings(ui.PREFIX, settings)
+session = session_for(settings, key=ui.SESSION_KEY, prefix=ui.PREFIX)
+
+st.title("Gradients lab")
+st.markdown(
+    "Backpropagation multiplies the gradient by every layer's weights and activation slope on its way "
+    "back to the input. Build a deep network, look at how much gradient each layer receives, and try "
+    "what fixes vanishing and exploding gradients."
+)
+url_problem_notice(ui.PREFIX)
+ui.preset_buttons(settings)
+st.markdown(ui.architecture_caption(session))
+
+live.transport_controls(ui.PREFIX, ui.get_session)
+live.live_area(ui.PREFIX, ui.get_session, ui.render_views)
+
+st.divider()
+ui.compare_section(settings)

@@ -1,0 +1,361 @@
+"""The Gradients lab's pieces: its settings widgets and presets, live views, and comparisons.
+
+Session-state keys all start with ``gradients.``: the settings (``gradients.settings``), the
+training session (``gradients.session``), widget values (``gradients.w.*``) and the last
+comparison (``gradients.compare.*``), so everything survives a visit to another page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from ..compare import MAX_CONFIGS, compare, describe
+from ..datasets import DATASETS, PLANE_DATASETS
+from ..diagnosis import Diagnosis, diagnose_network, power_of_ten
+from ..engine.activations import HIDDEN_ACTIVATIONS
+from ..engine.initializers import INITIALIZERS
+from ..engine.optimizers import OPTIMIZERS
+from ..plots.curves import cost_figure
+from ..plots.gradients import (
+    activation_figure,
+    compare_cost_figure,
+    compare_profile_figure,
+    gradient_heatmap_figure,
+    gradient_profile_figure,
+    unit_outputs_figure,
+)
+from ..settings import CUSTOM_INITIALIZER, MAX_SEED, Settings
+from ..training import TrainingSession
+from . import live
+from .live_chart import live_chart
+from .settings_ui import (
+    BATCH_SIZES,
+    INIT_LABELS,
+    LEARNING_RATES,
+    OPTIMIZER_LABELS,
+    load_settings,
+    page_limits,
+    set_widget,
+)
+
+PREFIX = "gradients"
+SESSION_KEY = "gradients.session"
+LIMITS = page_limits(max_layers=30, max_width=128)
+MIN_WIDTH, MAX_WIDTH, MAX_DEPTH = 2, 128, 30
+ACTIVATION_BATCH = 200  # examples whose layer outputs the distributions show
+INITIALIZER_CHOICES = (*INITIALIZERS, CUSTOM_INITIALIZER)
+COMPARE_STEPS = (100, 300, 1000, 3000)
+BOX = {"error": st.error, "warning": st.warning, "success": st.success}
+ICONS = {"error": ":material/error:", "warning": ":material/warning:", "success": ":material/check_circle:"}
+
+# Same data, same depth and width: only activation and initializer differ (CONCEPTS.md §5–6).
+NETWORK = {"hidden_sizes": (16,) * 10, "learning_rate": 0.3}
+PRESETS: dict[str, dict[str, Any]] = {
+    "10-layer sigmoid (vanishing)": {**NETWORK, "activation": "sigmoid", "initializer": "xavier"},
+    "large init (exploding)": {**NETWORK, "activation": "relu", "initializer": "large"},
+    "zeros (symmetry)": {**NETWORK, "activation": "tanh", "initializer": "zeros"},
+    "ReLU + He (healthy)": {**NETWORK, "activation": "relu", "initializer": "he"},
+    "tanh + Xavier (healthy)": {**NETWORK, "activation": "tanh", "initializer": "xavier"},
+}
+DEFAULTS = Settings(**PRESETS["10-layer sigmoid (vanishing)"])
+# The classic initializer comparison (CONCEPTS.md reference experiments).
+COMPARE_DEFAULTS = (("relu", "small"), ("relu", "large"), ("relu", "xavier"), ("relu", "he"))
+
+
+def _key(name: str) -> str:
+    return f"{PREFIX}.w.{name}"
+
+
+def _seed(name: str, value: Any) -> str:
+    """A widget's key, given its stored value the first time it is drawn in this page visit."""
+    key = _key(name)
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def _with(options: tuple, value: Any) -> list:
+    """Slider options plus a value that came from a link but is not one of them."""
+    return sorted(set(options) | {value}, key=lambda v: (v == 0 and options[-1] == 0, v))
+
+
+# -- settings -------------------------------------------------------------------------------------
+def uniform_layers(sizes: tuple[int, ...]) -> tuple[int, int]:
+    """(depth, width) of the lab's equal-width network closest to ``sizes``."""
+    depth = min(max(len(sizes), 1), MAX_DEPTH)
+    width = min(max(sizes[0] if sizes else DEFAULTS.hidden_sizes[0], MIN_WIDTH), MAX_WIDTH)
+    return depth, width
+
+
+def load_lab_settings() -> Settings:
+    """The lab's settings (from session state, or from the link on the first visit). The lab
+    builds equal-width networks of 1–30 layers of 2–128 units; other shapes are adjusted, and
+    the page says so next to any other bad link value."""
+    first_visit = f"{PREFIX}.settings" not in st.session_state
+    settings = load_settings(PREFIX, LIMITS, DEFAULTS)
+    problems = []
+    depth, width = uniform_layers(settings.hidden_sizes)
+    if (width,) * depth != settings.hidden_sizes:
+        problems.append(f"'hidden_sizes={','.join(map(str, settings.hidden_sizes))}' was changed to {depth} layers "
+                        f"of {width} (the Gradients lab uses 1–{MAX_DEPTH} equal layers of {MIN_WIDTH}–{MAX_WIDTH} units)")
+        settings = settings.replace(hidden_sizes=(width,) * depth)
+    if settings.dataset not in PLANE_DATASETS:
+        problems.append(f"'dataset={settings.dataset}' was ignored (the Gradients lab uses 2-D datasets); "
+                        f"using {DEFAULTS.dataset}")
+        settings = settings.replace(dataset=DEFAULTS.dataset)
+    if problems:
+        if first_visit:
+            st.session_state[f"{PREFIX}.url_problems"].extend(problems)
+        st.session_state[f"{PREFIX}.settings"] = settings
+    return settings
+
+
+def lab_sidebar(settings: Settings) -> Settings:
+    """Network, data and training widgets (a smaller set than the Playground's)."""
+    sb = st.sidebar
+    sb.header("Network")
+    depth, width = uniform_layers(settings.hidden_sizes)
+    depth = sb.slider("Hidden layers", 1, MAX_DEPTH, key=_seed("depth", depth))
+    width = sb.slider("Units per layer", MIN_WIDTH, MAX_WIDTH, key=_seed("width", width))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed("activation", settings.activation))
+    initializer = sb.selectbox("Initializer", INITIALIZER_CHOICES, format_func=INIT_LABELS.get,
+                               key=_seed("initializer", settings.initializer))
+    init_std = sb.number_input("Custom σ", 0.0, 10.0, step=0.05, format="%.4g", key=_seed("init_std", settings.init_std),
+                               disabled=initializer != CUSTOM_INITIALIZER,
+                               help="Standard deviation of every initial weight: W = σ·N(0, 1). For comparison, "
+                                    f"Xavier uses σ = 1/√{width} = {1 / np.sqrt(width):.3g} here and "
+                                    f"He σ = √(2/{width}) = {np.sqrt(2 / width):.3g}.")
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed("weight_seed", settings.weight_seed))
+
+    sb.header("Data")
+    dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
+                           key=_seed("dataset", settings.dataset))
+    fixed = DATASETS[dataset].fixed_size
+    n_samples = sb.slider("Number of points", 20, 2000, step=10, key=_seed("n_samples", settings.n_samples),
+                          disabled=fixed)
+    noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=_seed("noise", settings.noise), disabled=fixed)
+    data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=_seed("data_seed", settings.data_seed))
+
+    sb.header("Training")
+    optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
+                             key=_seed("optimizer", settings.optimizer))
+    learning_rate = sb.select_slider("Learning rate α", _with(LEARNING_RATES, settings.learning_rate),
+                                     format_func=lambda v: f"{v:g}", key=_seed("learning_rate", settings.learning_rate))
+    batch_size = sb.select_slider("Batch size", _with(BATCH_SIZES, settings.batch_size),
+                                  format_func=lambda v: "full batch" if v == 0 else str(v),
+                                  key=_seed("batch_size", settings.batch_size))
+    return settings.replace(
+        hidden_sizes=(int(width),) * int(depth), activation=activation, initializer=initializer,
+        init_std=float(init_std), weight_seed=int(weight_seed), dataset=dataset, n_samples=int(n_samples),
+        noise=float(noise), data_seed=int(data_seed), optimizer=optimizer, learning_rate=float(learning_rate),
+        batch_size=int(batch_size),
+    )
+
+
+def preset_matching(settings: Settings) -> str | None:
+    for name, preset in PRESETS.items():
+        if all(getattr(settings, field) == value for field, value in preset.items()):
+            return name
+    return None
+
+
+def _apply_preset(name: str) -> None:
+    preset = PRESETS[name]
+    depth, width = uniform_layers(preset["hidden_sizes"])
+    for field, value in (("depth", depth), ("width", width), ("activation", preset["activation"]),
+                         ("initializer", preset["initializer"]), ("learning_rate", preset["learning_rate"])):
+        set_widget(PREFIX, field, value)
+    key = f"{PREFIX}.settings"
+    st.session_state[key] = st.session_state[key].replace(**preset)
+    live.set_playing(PREFIX, False)
+
+
+def preset_buttons(settings: Settings) -> None:
+    """One button per preset; the preset the current settings match is highlighted."""
+    current = preset_matching(settings)
+    st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation and initializer differ):")
+    widths = [len(name) + 8 for name in PRESETS]  # room for each whole label
+    for column, name in zip(st.columns(widths, gap="small"), PRESETS):
+        column.button(name, key=f"{PREFIX}.preset.{name}", on_click=_apply_preset, args=(name,),
+                      type="primary" if name == current else "secondary", width="stretch")
+
+
+def architecture_caption(session: TrainingSession) -> str:
+    s = session.settings
+    depth, width = len(s.hidden_sizes), s.hidden_sizes[0]
+    init = f"σ = {s.init_std:g}" if s.initializer == CUSTOM_INITIALIZER else s.initializer
+    return (f"**{depth} hidden layers of {width} {s.activation} units**, {init} initialization, "
+            f"{session.net.output_activation} output ({session.net.L} layers with weights, "
+            f"{session.net.parameter_count:,} parameters) · {session.dataset_label}, {session.m_train} training points")
+
+
+# -- live views -----------------------------------------------------------------------------------
+def get_session() -> TrainingSession:
+    return st.session_state[SESSION_KEY]
+
+
+def ratio_text(ratio: float) -> str:
+    if not np.isfinite(ratio):
+        return "—"
+    if ratio == 0:
+        return "0"
+    return power_of_ten(ratio) if ratio < 1e-2 or ratio > 1e2 else f"{ratio:.2g}"
+
+
+def show_diagnosis(diagnosis: Diagnosis) -> None:
+    BOX[diagnosis.severity](diagnosis.markdown(), icon=ICONS[diagnosis.severity])
+
+
+def render_views(session: TrainingSession, tick: int) -> None:
+    """Counter, diagnosis and the four views, drawn at initialization and on every live tick."""
+    stats, latest, net = session.latest_stats, session.latest, session.net
+    metric_name = "R²" if session.task == "regression" else "accuracy"
+    diagnosis = diagnose_network(net, stats, latest["train_cost"], session.diverged)
+    cols = st.columns([1.6, 1, 1, 1.2])
+    cols[0].markdown(f"### Update {session.step:,} · epoch {session.epoch:,}")
+    cols[1].metric("train cost", f"{latest['train_cost']:.4g}")
+    cols[2].metric(f"train {metric_name}", f"{latest['train_metric']:.1%}" if metric_name == "accuracy"
+                   else f"{latest['train_metric']:.3f}")
+    cols[3].metric(f"‖dW[1]‖ ÷ ‖dW[{net.L}]‖", ratio_text(diagnosis.ratio),
+                   help="How much of the output layer's gradient reaches layer 1.")
+    live.divergence_notice(session)
+    show_diagnosis(diagnosis)
+
+    batch = session.X_train[:, :ACTIVATION_BATCH]
+    hidden_outputs = net.forward(batch).A[1:-1]
+    if diagnosis.kind == "symmetry":
+        live_chart(unit_outputs_figure(hidden_outputs[0], 1), key="gradients.units", revision=session.step)
+        st.caption("Every row is one unit of layer 1, every column one training example: identical rows "
+                   "mean identical units, whatever the input.")
+
+    left, right = st.columns(2)
+    with left:
+        live_chart(gradient_profile_figure(stats.grad_norm_W, stats.grad_norm_A), key="gradients.profile",
+                   revision=session.step)
+        st.caption("How big the gradient is at each layer (log scale). A line falling toward layer 1 means "
+                   "vanishing gradients; rising means exploding; flat is healthy.")
+    with right:
+        h = session.history
+        live_chart(gradient_heatmap_figure(h.column("step"), h.layer_matrix("grad_norms")),
+                   key="gradients.heatmap", revision=session.step)
+        st.caption("Each row is a layer, each column an update; dark rows are layers that hardly ever learn.")
+    left, right = st.columns(2)
+    with left:
+        live_chart(activation_figure(hidden_outputs, stats.saturated_fraction, stats.dead_fraction,
+                                     net.hidden_activation), key="gradients.activations", revision=session.step)
+        st.caption(f"Each shape shows how the outputs of one layer are spread over {batch.shape[1]} examples; "
+                   "the bars show the share of units stuck where their slope is (almost) zero.")
+    with right:
+        live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
+                               h.column("train_metric"), h.column("test_metric"), metric_name, height=420),
+                   key="gradients.cost", revision=session.step)
+        st.caption("The cost should fall. A flat line at the start is what vanishing gradients feel like.")
+
+
+# -- comparison -----------------------------------------------------------------------------------
+def _remembered(widget, name: str, default: Any, *args, **kwargs) -> Any:
+    """Draw ``widget(*args, key=…, **kwargs)`` seeded with its last value, and remember the new
+    one outside widget state (which Streamlit drops on other pages), so choices survive a visit."""
+    key = f"{PREFIX}.compare.w.{name}"
+    kept = st.session_state.setdefault(f"{PREFIX}.compare.kept", {})
+    if key not in st.session_state:
+        st.session_state[key] = kept.get(name, default)
+    value = widget(*args, key=key, **kwargs)
+    kept[name] = value
+    return value
+
+
+def compare_controls() -> tuple[list[dict[str, Any]], int]:
+    """How many runs, each run's activation, initializer (and σ), and updates per run."""
+    top = st.columns([1, 2, 1], vertical_alignment="bottom")
+    with top[0]:
+        count = _remembered(st.segmented_control, "count", MAX_CONFIGS, "Runs", list(range(2, MAX_CONFIGS + 1))) or 2
+    with top[1]:
+        steps = _remembered(st.select_slider, "steps", 1000, "Updates per run", COMPARE_STEPS)
+    changes = []
+    for i, column in enumerate(st.columns(MAX_CONFIGS)[:count]):
+        activation, initializer = COMPARE_DEFAULTS[i]
+        with column.container(border=True):
+            change = {
+                "activation": _remembered(st.selectbox, f"activation{i}", activation, f"Run {i + 1}: activation",
+                                          HIDDEN_ACTIVATIONS),
+                "initializer": _remembered(st.selectbox, f"initializer{i}", initializer, "initializer",
+                                           INITIALIZER_CHOICES, format_func=INIT_LABELS.get),
+            }
+            if change["initializer"] == CUSTOM_INITIALIZER:
+                change["init_std"] = _remembered(st.number_input, f"init_std{i}", 0.1, "σ", 0.0, 10.0, step=0.05,
+                                                 format="%.4g")
+        changes.append(change)
+    return changes, int(steps)
+
+
+def run_comparison(settings: Settings, changes: list[dict[str, Any]], steps: int) -> None:
+    """Train every run with a progress bar and keep the result in session state."""
+    bar = st.progress(0.0, text="Starting…")
+    runs = compare(settings, changes, steps, progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
+    bar.empty()
+    depth, width = uniform_layers(settings.hidden_sizes)
+    st.session_state[f"{PREFIX}.compare.runs"] = runs
+    st.session_state[f"{PREFIX}.compare.what"] = (
+        f"{len(runs)} runs of {steps:,} updates · {DATASETS[settings.dataset].label}, data seed {settings.data_seed}, "
+        f"weight seed {settings.weight_seed} · {depth} hidden layers of {width} · "
+        f"{OPTIMIZER_LABELS[settings.optimizer]} α = {settings.learning_rate:g}")
+
+
+def compare_results() -> None:
+    runs = st.session_state.get(f"{PREFIX}.compare.runs")
+    if not runs:
+        return
+    st.caption(f"Compared: {st.session_state[f'{PREFIX}.compare.what']}")
+    labels = [f"{i + 1}. {run.label}" for i, run in enumerate(runs)]
+    left, right = st.columns(2)
+    with left:
+        fig = compare_cost_figure(labels, [r.history.column("step") for r in runs],
+                                  [r.history.column("train_cost") for r in runs], [r.diverged for r in runs])
+        st.plotly_chart(fig, key=f"{PREFIX}.compare.cost_chart")
+        st.caption("Training cost of every run against updates: the classic initializer comparison.")
+    with right:
+        when = _remembered(st.segmented_control, "when", "at initialization", "Profile",
+                           ["at initialization", "after training"]) or "at initialization"
+        final = when == "after training"
+        fig = compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W for r in runs],
+                                     title=f"Gradient size per layer, {when}")
+        st.plotly_chart(fig, key=f"{PREFIX}.compare.profile_chart")
+        st.caption("‖dW[l]‖ per layer on a log scale: a steep fall toward layer 1 is vanishing, a rise is exploding.")
+    regression = DATASETS[runs[0].settings.dataset].task == "regression"
+    metric = "train R²" if regression else "train accuracy"
+    st.dataframe(
+        [{"run": label, "updates": run.steps, "final train cost": f"{run.history.column('train_cost')[-1]:.4g}",
+          metric: f"{run.history.column('train_metric')[-1]:{'.3f' if regression else '.1%'}}",
+          "‖dW[1]‖ ÷ ‖dW[L]‖ at start": ratio_text(_ratio(run.initial_stats.grad_norm_W)),
+          "status": "diverged" if run.diverged else "finished"} for label, run in zip(labels, runs)],
+        hide_index=True, width="stretch",
+    )
+
+
+def _ratio(norms: np.ndarray) -> float:
+    return float(norms[0] / norms[-1]) if norms[-1] > 0 else float("nan")
+
+
+def compare_section(settings: Settings) -> None:
+    st.header("Compare up to four configurations")
+    st.markdown("Train each network on the **same data from the same seeds** for the same number of updates, "
+                "then overlay their cost curves and gradient profiles. Depth, width, data and optimizer are the "
+                "ones chosen above; each run picks its activation and initializer.")
+    changes, steps = compare_controls()
+    st.caption(" · ".join(f"Run {i + 1}: {describe(settings.replace(**c))}" for i, c in enumerate(changes)))
+    st.button("Run comparison", icon=":material/compare_arrows:", key=f"{PREFIX}.compare.run", type="primary",
+              on_click=_request_comparison)
+    if st.session_state.pop(f"{PREFIX}.compare.requested", False):
+        run_comparison(settings, changes, steps)
+    compare_results()
+
+
+def _request_comparison() -> None:
+    # A flag rather than the button's return value: it survives a rerun (the app router may
+    # rerun a page once before drawing it), and playing stops so the runs get the CPU.
+    live.set_playing(PREFIX, False)
+    st.session_state[f"{PREFIX}.compare.requested"] = True

@@ -1,0 +1,64 @@
+"""The Gradients lab in real headless Chromium: presets change the diagnosis a person reads."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import open_page, wait_for_idle
+
+pytestmark = pytest.mark.browser
+
+DIAGNOSIS = "[data-testid=stAlert]"
+
+
+def wait_until(predicate, timeout: float = 15.0, interval: float = 0.1) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def diagnosis_text(page) -> str:
+    return " ".join(page.locator(DIAGNOSIS).all_inner_texts())
+
+
+def choose_preset(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    wait_for_idle(page)
+
+
+def test_vanishing_preset_then_relu_he_changes_the_diagnosis(page, app_url):
+    open_page(page, f"{app_url}/gradients")
+    choose_preset(page, "10-layer sigmoid (vanishing)")
+    assert wait_until(lambda: "Vanishing gradients" in diagnosis_text(page))
+    text = diagnosis_text(page)
+    assert "layer 1 receives 10⁻⁷ of the gradient of layer 11" in text
+    assert "Try: ReLU with He initialization" in text
+    assert wait_until(lambda: page.locator("div.np-live-chart[data-drawn]").count() >= 4), \
+        "profile, heatmap, activations and cost charts should all be drawn"
+    for title in ("Gradient size per layer", "Which layers learn", "What each layer outputs", "Cost and accuracy"):
+        assert page.get_by_text(title).count() >= 1, title
+
+    choose_preset(page, "ReLU + He (healthy)")
+    assert wait_until(lambda: "Healthy: gradients reach every layer" in diagnosis_text(page))
+    assert "Vanishing" not in diagnosis_text(page)
+    assert "activation=relu" in page.url and "initializer=he" in page.url
+    assert page.errors == []
+    assert page.get_by_text("Traceback").count() == 0
+
+
+def test_play_trains_and_pause_stops(page, app_url):
+    open_page(page, f"{app_url}/gradients?activation=relu&initializer=he")
+    counter = page.locator("h3:has-text('Update')").first
+    page.get_by_role("button", name="Play").click()
+    assert wait_until(lambda: not counter.inner_text().startswith("Update 0 "))
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=5000)
+    page.wait_for_timeout(500)
+    stopped = counter.inner_text()
+    page.wait_for_timeout(1500)
+    assert counter.inner_text() == stopped
+    assert page.errors == []
