@@ -266,8 +266,24 @@ def bench_ui(cfg: Config) -> list[Measurement]:
     except ImportError:
         raise Skipped("Playwright is not installed (pip install -r requirements-dev.txt)") from None
     quick = cfg.seconds < Config.seconds
-    values = live.run(repeats=1 if quick else min(cfg.repeats, 3), play_seconds=2.0 if quick else 6.0)
-    return [Measurement(label, unit, values[key], 1) for key, (label, unit) in UI_UNITS.items()]
+    results = []
+    for prefix, path, query in UI_CASES:
+        values = live.run(query, repeats=1 if quick else min(cfg.repeats, 3),
+                          play_seconds=2.0 if quick else 6.0, path=path)
+        results += [Measurement(f"{prefix}{label}", unit, values[key], 1) for key, (label, unit) in UI_UNITS.items()]
+        if quick:
+            break
+    return results
+
+
+# Playground default network on 500 points; the Gradients lab's 20 × 64 ReLU/He network;
+# the Digits page (0–9, mini-batches of 32).
+UI_CASES = (
+    ("", "/", "n_samples=500"),
+    ("gradients lab 20×64: ", "/gradients", "n_samples=500&hidden_sizes=" + ",".join(["64"] * 20)
+     + "&activation=relu&initializer=he"),
+    ("digits 0–9: ", "/digits", "dataset=digits10&batch_size=32"),
+)
 
 
 SECTIONS: dict[str, tuple[str, Callable[[Config], list[Measurement]]]] = {

@@ -28,7 +28,8 @@ export default function (component) {
   if (!data.playing) return;
   const started = performance.now();
   const wait = () => {
-    const charts = [...document.querySelectorAll("div.np-live-chart")];
+    let charts = [...document.querySelectorAll("div.np-live-chart[data-pace='1']")];
+    if (!charts.length) charts = [...document.querySelectorAll("div.np-live-chart")];
     const drawn = charts.every((c) => c.dataset.drawn === String(data.revision));
     const elapsed = performance.now() - started;
     if ((drawn && elapsed >= data.min_ms) || elapsed > data.max_ms) {
@@ -41,11 +42,11 @@ export default function (component) {
 }
 """
 _clock = st.components.v2.component("neural_playground.clock", js=_CLOCK_JS)
-MIN_FRAME_MS = 40  # at most ~25 requests a second
+MIN_FRAME_MS = 30  # at most ~30 requests a second
 MAX_WAIT_MS = 2000  # if a chart never reports, ask anyway
 
 STEP_MODES = {"1 update": ("updates", 1), "1 epoch": ("epochs", 1), "10 epochs": ("epochs", 10)}
-TRAIN_BUDGET = 0.03  # seconds of NumPy per tick: caps CPU per viewer on a shared server
+TRAIN_BUDGET = 0.05  # seconds of NumPy per frame: caps CPU per viewer on a shared server
 MAX_UPDATES_PER_TICK = 5000
 
 

@@ -63,6 +63,7 @@ export default function (component) {
   }
   const [div, overlay] = box.children;
   box.style.height = data.height + "px";
+  div.dataset.pace = data.pace ? "1" : "";
   overlay.style.display = data.overlay ? "block" : "none";
   const layers = [draw(div, data.figure, data.revision)];
   if (data.overlay) layers.push(draw(overlay, data.overlay, data.revision));
@@ -95,11 +96,14 @@ _component = st.components.v2.component("neural_playground.live_chart", js=_JS, 
                                         isolate_styles=False)
 
 
-def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure | None = None) -> None:
+def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure | None = None,
+               pace: bool = False) -> None:
     """Draw ``fig``; on later calls with the same key, update the same chart in place.
 
     ``overlay`` is a second figure with the same layout drawn on top (transparent background);
-    like ``fig`` it is only redrawn when it changed — put what stays still there.
+    like ``fig`` it is only redrawn when it changed — put what stays still there. While
+    playing, the next frame is requested once the ``pace`` charts (or, if none, all charts)
+    have drawn the current one; the others finish drawing while the server computes.
     """
     ensure_plotly_js()
     _component(key=key, height="content", data={
@@ -107,4 +111,5 @@ def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure |
         "overlay": overlay.to_json() if overlay is not None else None,
         "revision": revision,
         "height": fig.layout.height or 400,
+        "pace": pace,
     })

@@ -19,7 +19,8 @@ from .live_chart import live_chart
 
 SESSION_KEY = "playground.session"
 HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
-DIAGRAM_EVERY = 4  # redraw the (slow) network diagram every n-th tick while playing
+DIAGRAM_EVERY = 4  # while playing, the network diagram is redrawn every 4th frame,
+# cost and gradient charts every 2nd (alternating): the boundary and counter every frame.
 THUMBNAILS_UP_TO = 12  # neuron thumbnails when no layer is wider than this
 
 
@@ -80,31 +81,37 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
         height = 560 if big else 470
         value_range = float(np.abs(session.y_train).max()) if session.task == "regression" else None
         surface = boundary_surface_figure(xs, ys, values, session.task, discretize, value_range, height, big)
-        live_chart(surface, key="pg.boundary", revision=session.step,
+        live_chart(surface, key="pg.boundary", revision=session.step, pace=True,
                    overlay=_points(session, xs, ys, show_test, value_range, height, big))
         st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
                    "(white outline = training, black = test).")
     with right:
         h = session.history
-        live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
-                                    h.column("train_metric"), h.column("test_metric"), metric_name,
-                                    height=300 if big else 260, big=big),
-                   key="pg.cost", revision=session.step)
+        live_chart(_every(2, 0, tick, "pg.cost_fig", lambda: cost_figure(
+            h.column("step"), h.column("train_cost"), h.column("test_cost"), h.column("train_metric"),
+            h.column("test_metric"), metric_name, height=300 if big else 260, big=big)),
+            key="pg.cost", revision=session.step)
         st.caption("Cost should fall; if test cost rises while train cost falls, the net is overfitting.")
         stats = session.latest_stats
-        live_chart(gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"),
-                                        stats.saturated_fraction, stats.dead_fraction,
-                                        session.settings.activation, height=300 if big else 270, big=big),
-                   key="pg.gradients", revision=session.step)
+        live_chart(_every(2, 1, tick, "pg.gradient_fig", lambda: gradient_figure(
+            stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"), stats.saturated_fraction,
+            stats.dead_fraction, session.settings.activation, height=300 if big else 270, big=big)),
+            key="pg.gradients", revision=session.step)
         st.caption("How big each layer's weight update is (log scale). Bars far lower on the left "
                    "(input side) mean vanishing gradients: those layers barely learn.")
 
-    cache_key = "pg.diagram"
-    if tick % DIAGRAM_EVERY == 0 or cache_key not in st.session_state:
-        st.session_state[cache_key] = _diagram(session, big)
-    live_chart(st.session_state[cache_key], key="pg.network", revision=session.step)
+    live_chart(_every(DIAGRAM_EVERY, 2, tick, "pg.diagram", lambda: _diagram(session, big)),
+               key="pg.network", revision=session.step)
     st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
                "lines are weights: blue positive, orange negative, thicker = larger. Hover for values.")
+
+
+def _every(n: int, offset: int, tick: int, key: str, build):
+    """A slow view's figure, rebuilt on every n-th tick while playing (ticks count from 1;
+    ``offset`` spreads views over different ticks) and on every run while paused (tick 0)."""
+    if tick == 0 or (tick + offset) % n == 0 or key not in st.session_state:
+        st.session_state[key] = build()
+    return st.session_state[key]
 
 
 def _points(session: TrainingSession, xs, ys, show_test: bool, value_range, height: int, big: bool):
