@@ -8,9 +8,9 @@ from playground.ui.playground_ui import architecture_caption, downloads, render_
 from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import (
     load_settings,
+    next_weight_seed,
     page_limits,
     save_settings,
-    set_widget,
     settings_sidebar,
     url_problem_notice,
 )
@@ -46,13 +46,8 @@ export_ui.track_run(PREFIX, session)
 upload_ui.data_notice(PREFIX)
 
 
-def new_weights() -> None:
-    seed = (st.session_state[f"{PREFIX}.settings"].weight_seed + 1) % 2**31
-    set_widget(PREFIX, "weight_seed", seed)
-    st.session_state[f"{PREFIX}.settings"] = st.session_state[f"{PREFIX}.settings"].replace(weight_seed=seed)
-
-
-live.transport_controls(PREFIX, lambda: st.session_state["playground.session"], on_new_weights=new_weights)
+live.transport_controls(PREFIX, lambda: st.session_state["playground.session"],
+                        on_new_weights=lambda: next_weight_seed(PREFIX))
 options = st.columns([0.8, 0.8, 0.9, 2.2])
 show_test = options[0].toggle("Test points", value=True, key=f"{PREFIX}.show_test",
                               help="Show the held-out test points (black outline) on the boundary plot.")

@@ -33,7 +33,7 @@ import numpy as np
 from .datasets import GATE_INPUTS, GATE_TABLES
 from .engine import Network, Optimizer, make_optimizer
 from .engine.activations import HIDDEN_ACTIVATIONS
-from .settings import Field
+from .settings import Field, parse_query_params
 
 Array = np.ndarray
 Weights = tuple[float, ...]
@@ -550,22 +550,8 @@ class PerceptronSettings:
                           ) -> tuple[PerceptronSettings, list[str]]:
         """Parse this page's keys from a link; a bad value keeps ``base``'s and is reported."""
         base = base or cls()
-        fallback = base.to_query_params()
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for name, f in FIELDS.items():
-            if name not in params:
-                continue
-            raw = params[name]
-            if isinstance(raw, (list, tuple)):
-                raw = raw[-1] if raw else ""
-            try:
-                values[name] = f.parse(raw)
-            except (ValueError, TypeError) as error:
-                reason = str(error) if "must" in str(error) else f"not a valid {f.kind}"
-                if name == "table":
-                    reason = "it needs four 0/1 digits, e.g. 0110"
-                problems.append(f"'{name}={raw}' was ignored ({reason}); using {fallback[name]}")
+        values, problems = parse_query_params(FIELDS, params, base.to_query_params(),
+                                              reasons={"table": "it needs four 0/1 digits, e.g. 0110"})
         if "net_seed" in values:
             values["net_seed"] = int(values["net_seed"])
         return replace(base, **values), problems

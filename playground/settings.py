@@ -95,6 +95,30 @@ class Field:
         return str(value)
 
 
+def parse_query_params(
+    fields: Mapping[str, Field], params: Mapping[str, Any], fallback: Mapping[str, str],
+    reasons: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Parse the ``fields`` present in ``params`` (a link's query). Returns the good values
+    and, for each bad one, a message naming it, why, and the ``fallback`` text kept instead.
+    ``reasons`` can replace the generic reason for a field (e.g. how a table is written)."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, f in fields.items():
+        if name not in params:
+            continue
+        raw = params[name]
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        try:
+            values[name] = f.parse(raw)
+        except (ValueError, TypeError) as error:
+            reason = (reasons or {}).get(name) or (
+                str(error) if "must" in str(error) or "needs" in str(error) else KIND_WORDS.get(f.kind, "not valid"))
+            problems.append(f"'{name}={raw}' was ignored ({reason}); using {fallback[name]}")
+    return values, problems
+
+
 KIND_WORDS = {
     "int": "not a whole number",
     "float": "not a number",
@@ -191,20 +215,6 @@ class Settings:
         default (or ``base``'s value) and adds a message to the returned list of problems.
         ``limits`` can narrow a field's bounds for one page (e.g. at most 8 hidden layers)."""
         base = base or cls()
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for name, f in FIELDS.items():
-            if name not in params:
-                continue
-            raw = params[name]
-            if isinstance(raw, (list, tuple)):
-                raw = raw[-1] if raw else ""
-            checker = (limits or {}).get(name, f)
-            try:
-                values[name] = checker.parse(raw)
-            except (ValueError, TypeError) as error:
-                message = str(error) if "must" in str(error) or "needs" in str(error) else KIND_WORDS[f.kind]
-                problems.append(
-                    f"'{name}={raw}' was ignored ({message}); using {f.format(getattr(base, name))}"
-                )
+        fields_here = {name: (limits or {}).get(name, f) for name, f in FIELDS.items()}
+        values, problems = parse_query_params(fields_here, params, base.to_query_params())
         return replace(base, **values), problems

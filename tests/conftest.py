@@ -103,6 +103,18 @@ def page(browser):
     context.close()
 
 
+def wait_until(predicate, timeout: float = 20.0, interval: float = 0.1):
+    """Poll ``predicate`` until it returns something other than None/False, and return that
+    (None if ``timeout`` seconds pass first)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value is not None and value is not False:
+            return value
+        time.sleep(interval)
+    return None
+
+
 def wait_for_idle(page, timeout: float = 20_000) -> None:
     """Wait until Streamlit has finished running the script (DESIGN.md)."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)

@@ -3,11 +3,9 @@ see the confusion matrix change."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
-from conftest import open_page, wait_for_idle
+from conftest import open_page, wait_for_idle, wait_until
 
 from playground.csv_upload import load_csv
 
@@ -26,15 +24,6 @@ FIGURE_JS = """(title) => {
           traces: traces.map(t => ({type: t.type, mode: t.mode || '', x: plain(t.x), y: plain(t.y), z: plain(t.z)}))};
 }"""
 
-
-def wait_until(predicate, timeout: float = 20.0, interval: float = 0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value is not None and value is not False:
-            return value
-        time.sleep(interval)
-    return None
 
 
 def figure(page, title: str):

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from conftest import open_page, wait_for_idle
+from conftest import open_page, wait_for_idle, wait_until
 
 pytestmark = pytest.mark.browser
 
 DIAGNOSIS = "[data-testid=stAlert]"
 
-
-def wait_until(predicate, timeout: float = 15.0, interval: float = 0.1) -> bool:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def diagnosis_text(page) -> str:

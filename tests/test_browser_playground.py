@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from conftest import open_page, wait_for_idle
+from conftest import open_page, wait_for_idle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +20,6 @@ def update_number(page) -> int:
 def boundary_revision(page) -> str:
     return page.locator("div.np-live-chart").first.get_attribute("data-drawn") or ""
 
-
-def wait_until(predicate, timeout: float = 15.0, interval: float = 0.1) -> bool:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def test_page_loads_and_draws_every_view(page, app_url):

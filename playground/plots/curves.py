@@ -94,6 +94,7 @@ def gradient_figure(
     values = _log_safe(np.concatenate([norms, norm_history.ravel()]) if norm_history.size else norms)
     top = np.log10(max(values.max(), TINY * 10)) + 1.0
     bottom = max(np.log10(max(values.min(), TINY)) - 0.5, -12.5)
+    bottom = min(bottom, top - 2.5)  # show at least two labelled decades
     log_axis = {"type": "log", "range": [bottom, top], "showgrid": True, "gridcolor": "#eee",
                 "exponentformat": "power", "dtick": 1 if top - bottom < 8 else 2}
     return go.Figure(traces, layout(

@@ -15,7 +15,6 @@ import streamlit as st
 from ..datasets import DATASETS
 from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
-from ..engine.optimizers import OPTIMIZERS
 from ..plots.curves import cost_figure, gradient_figure
 from ..plots.digits import confusion_figure, confusion_matrix, sample_images_figure, unit_weights_figure
 from ..settings import FIELDS, MAX_SEED, Settings
@@ -24,17 +23,12 @@ from . import live
 from .live_chart import live_chart
 from .playground_ui import session_for
 from .settings_ui import (
-    BATCH_SIZES,
-    DECAY_CHOICES,
     INIT_LABELS,
-    L2_CHOICES,
-    LEARNING_RATES,
-    OPTIMIZER_LABELS,
-    _seed,
-    _with,
     load_settings,
+    next_weight_seed,
     page_limits,
-    set_widget,
+    seed_widget,
+    training_widgets,
 )
 
 PREFIX = "digits"
@@ -79,9 +73,7 @@ def session(settings: Settings) -> TrainingSession:
 
 def new_weights() -> None:
     """Next weight seed (and a new run)."""
-    seed = (st.session_state[f"{PREFIX}.settings"].weight_seed + 1) % 2**31
-    set_widget(PREFIX, "weight_seed", seed)
-    st.session_state[f"{PREFIX}.settings"] = st.session_state[f"{PREFIX}.settings"].replace(weight_seed=seed)
+    next_weight_seed(PREFIX)
 
 
 def settings_sidebar(settings: Settings) -> Settings:
@@ -90,15 +82,15 @@ def settings_sidebar(settings: Settings) -> Settings:
     sb = st.sidebar
     sb.header("Data")
     dataset = sb.radio("Digits to tell apart", list(TASKS), format_func=TASKS.get, horizontal=True,
-                       key=_seed(w + "dataset", settings.dataset),
+                       key=seed_widget(w + "dataset", settings.dataset),
                        help="0 vs 1: 360 images, one sigmoid output. All 10: 1,797 images, a softmax of 10.")
-    test_ratio = sb.slider("Test share", 0.1, 0.9, step=0.05, key=_seed(w + "test_ratio", settings.test_ratio),
+    test_ratio = sb.slider("Test share", 0.1, 0.9, step=0.05, key=seed_widget(w + "test_ratio", settings.test_ratio),
                            help="Share of the images held out: the confusion matrix and image grid use them.")
-    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=_seed(w + "data_seed", settings.data_seed))
+    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=seed_widget(w + "data_seed", settings.data_seed))
 
     sb.header("Network")
     hidden_text = sb.text_input(
-        "Hidden layer widths", key=_seed(w + "hidden", ",".join(str(n) for n in settings.hidden_sizes)),
+        "Hidden layer widths", key=seed_widget(w + "hidden", ",".join(str(n) for n in settings.hidden_sizes)),
         help=f"64 pixels → these widths → the output. Comma-separated, up to {MAX_LAYERS} layers of "
              f"1–{MAX_WIDTH} units; empty = no hidden layer (logistic / softmax regression).")
     hidden_sizes = settings.hidden_sizes
@@ -106,31 +98,17 @@ def settings_sidebar(settings: Settings) -> Settings:
         hidden_sizes = LIMITS["hidden_sizes"].parse(hidden_text)
     except ValueError as error:
         sb.error(f"Hidden layers not changed: {error}. Write widths like 32 or 64,16.")
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed(w + "activation", settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
-                               key=_seed(w + "initializer", settings.initializer))
-    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed(w + "weight_seed", settings.weight_seed))
+                               key=seed_widget(w + "initializer", settings.initializer))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(w + "weight_seed", settings.weight_seed))
 
-    sb.header("Training")
-    optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
-                             key=_seed(w + "optimizer", settings.optimizer))
-    learning_rate = sb.select_slider("Learning rate α", _with(LEARNING_RATES, settings.learning_rate),
-                                     format_func=lambda v: f"{v:g}", key=_seed(w + "learning_rate", settings.learning_rate),
-                                     help="Can change while training runs.")
-    batch_size = sb.select_slider("Batch size", _with(BATCH_SIZES, settings.batch_size),
-                                  format_func=lambda v: "full batch" if v == 0 else str(v),
-                                  key=_seed(w + "batch_size", settings.batch_size),
-                                  help="Images per update. Mini-batches (e.g. 32) learn all 10 digits much faster.")
-    l2 = sb.select_slider("L2 regularization λ", _with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
-                          key=_seed(w + "l2", settings.l2))
-    lr_decay = sb.select_slider("Learning-rate decay k", _with(DECAY_CHOICES, settings.lr_decay),
-                                format_func=lambda v: f"{v:g}", key=_seed(w + "lr_decay", settings.lr_decay),
-                                help="α_t = α·e^(−k·t), t counting updates.")
+    training = training_widgets(PREFIX, settings, batch_help="Images per update. Mini-batches (e.g. 32) "
+                                "learn all 10 digits much faster.")
     return settings.replace(
         dataset=dataset, test_ratio=float(test_ratio), data_seed=int(data_seed), features=(),
         hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
-        optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size), l2=float(l2),
-        lr_decay=float(lr_decay),
+        **training,
     )
 
 

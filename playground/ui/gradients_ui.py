@@ -37,7 +37,9 @@ from .settings_ui import (
     LEARNING_RATES,
     OPTIMIZER_LABELS,
     load_settings,
+    options_with,
     page_limits,
+    seed_widget,
     set_widget,
 )
 
@@ -70,16 +72,8 @@ def _key(name: str) -> str:
 
 
 def _seed(name: str, value: Any) -> str:
-    """A widget's key, given its stored value the first time it is drawn in this page visit."""
-    key = _key(name)
-    if key not in st.session_state:
-        st.session_state[key] = value
-    return key
-
-
-def _with(options: tuple, value: Any) -> list:
-    """Slider options plus a value that came from a link but is not one of them."""
-    return sorted(set(options) | {value}, key=lambda v: (v == 0 and options[-1] == 0, v))
+    """This page's widget key for ``name``, seeded with its stored value (see seed_widget)."""
+    return seed_widget(_key(name), value)
 
 
 # -- settings -------------------------------------------------------------------------------------
@@ -142,9 +136,9 @@ def lab_sidebar(settings: Settings) -> Settings:
     sb.header("Training")
     optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
                              key=_seed("optimizer", settings.optimizer))
-    learning_rate = sb.select_slider("Learning rate α", _with(LEARNING_RATES, settings.learning_rate),
+    learning_rate = sb.select_slider("Learning rate α", options_with(LEARNING_RATES, settings.learning_rate),
                                      format_func=lambda v: f"{v:g}", key=_seed("learning_rate", settings.learning_rate))
-    batch_size = sb.select_slider("Batch size", _with(BATCH_SIZES, settings.batch_size),
+    batch_size = sb.select_slider("Batch size", options_with(BATCH_SIZES, settings.batch_size),
                                   format_func=lambda v: "full batch" if v == 0 else str(v),
                                   key=_seed("batch_size", settings.batch_size))
     return settings.replace(

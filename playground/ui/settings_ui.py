@@ -75,14 +75,14 @@ def url_problem_notice(prefix: str) -> None:
         )
 
 
-def _seed(key: str, value: Any) -> str:
+def seed_widget(key: str, value: Any) -> str:
     """Give a widget its stored value the first time it is drawn in this page visit."""
     if key not in st.session_state:
         st.session_state[key] = value
     return key
 
 
-def _with(options: tuple, value: Any) -> list:
+def options_with(options: tuple, value: Any) -> list:
     """Options for a slider, including a value that came from a link but is not a preset."""
     return sorted(set(options) | {value}, key=lambda v: (v == 0 and options[-1] == 0, v))
 
@@ -109,20 +109,20 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
     sb = st.sidebar
     sb.header("Data")
     dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
-                           key=_seed(w + "dataset", settings.dataset))
+                           key=seed_widget(w + "dataset", settings.dataset))
     fixed = DATASETS[dataset].fixed_size
-    n_samples = sb.slider("Number of points", 20, 2000, step=10, key=_seed(w + "n_samples", settings.n_samples),
+    n_samples = sb.slider("Number of points", 20, 2000, step=10, key=seed_widget(w + "n_samples", settings.n_samples),
                           disabled=fixed)
-    noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=_seed(w + "noise", settings.noise), disabled=fixed)
-    test_ratio = sb.slider("Test share", 0.0, 0.9, step=0.05, key=_seed(w + "test_ratio", settings.test_ratio),
+    noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=seed_widget(w + "noise", settings.noise), disabled=fixed)
+    test_ratio = sb.slider("Test share", 0.0, 0.9, step=0.05, key=seed_widget(w + "test_ratio", settings.test_ratio),
                            help="Share of the points held out to measure generalisation.", disabled=fixed)
-    data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=_seed(w + "data_seed", settings.data_seed))
+    data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=seed_widget(w + "data_seed", settings.data_seed))
     features = sb.pills("Extra input features", list(EXTRA_FEATURES), selection_mode="multi",
-                        key=_seed(w + "features", list(settings.features)),
+                        key=seed_widget(w + "features", list(settings.features)),
                         help="Computed from x1, x2 and fed to the network as extra inputs.")
 
     sb.header("Network")
-    hidden_key = _seed(w + "hidden", _format_hidden(settings.hidden_sizes))
+    hidden_key = seed_widget(w + "hidden", _format_hidden(settings.hidden_sizes))
     c1, c2 = sb.columns(2)
     c1.button("Add layer", icon=":material/add:", key=w + "add_layer", on_click=_change_depth, args=(hidden_key, 1, max_layers),
               width="stretch")
@@ -136,41 +136,57 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
         hidden_sizes = limits["hidden_sizes"].parse(hidden_text)
     except ValueError as error:
         sb.error(f"Hidden layers not changed: {error}. Write widths like 8,8,4.")
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed(w + "activation", settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
     initializer = sb.selectbox("Initializer", [*INITIALIZERS, CUSTOM_INITIALIZER], format_func=INIT_LABELS.get,
-                               key=_seed(w + "initializer", settings.initializer))
+                               key=seed_widget(w + "initializer", settings.initializer))
     init_std = settings.init_std
     if initializer == CUSTOM_INITIALIZER:
         init_std = sb.number_input("Custom σ", 0.0, 10.0, step=0.05, format="%.3f",
-                                   key=_seed(w + "init_std", settings.init_std),
+                                   key=seed_widget(w + "init_std", settings.init_std),
                                    help="Every weight starts as σ·N(0,1); biases start at 0.")
-    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed(w + "weight_seed", settings.weight_seed))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(w + "weight_seed", settings.weight_seed))
 
-    sb.header("Training")
-    optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
-                             key=_seed(w + "optimizer", settings.optimizer))
-    learning_rate = sb.select_slider("Learning rate α", _with(LEARNING_RATES, settings.learning_rate),
-                                     format_func=lambda v: f"{v:g}", key=_seed(w + "learning_rate", settings.learning_rate),
-                                     help="Can change while training runs.")
-    batch_size = sb.select_slider("Batch size", _with(BATCH_SIZES, settings.batch_size),
-                                  format_func=lambda v: "full batch" if v == 0 else str(v),
-                                  key=_seed(w + "batch_size", settings.batch_size),
-                                  help="Examples per update: 1 = stochastic, full batch = batch gradient descent.")
-    l2 = sb.select_slider("L2 regularization λ", _with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
-                          key=_seed(w + "l2", settings.l2))
-    lr_decay = sb.select_slider("Learning-rate decay k", _with(DECAY_CHOICES, settings.lr_decay),
-                                format_func=lambda v: f"{v:g}", key=_seed(w + "lr_decay", settings.lr_decay),
-                                help="α_t = α·e^(−k·t), t counting updates.")
+    training = training_widgets(prefix, settings)
     return settings.replace(
         dataset=dataset, n_samples=int(n_samples), noise=float(noise), test_ratio=float(test_ratio),
         data_seed=int(data_seed), features=tuple(f for f in EXTRA_FEATURES if f in (features or [])),
         hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, init_std=float(init_std),
         weight_seed=int(weight_seed),
-        optimizer=optimizer, learning_rate=float(learning_rate), batch_size=int(batch_size), l2=float(l2),
-        lr_decay=float(lr_decay),
+        **training,
     )
 
 
 def set_widget(prefix: str, name: str, value: Any) -> None:
     """Change a setting's widget from a callback (e.g. "New weights" bumps the weight seed)."""
     st.session_state[f"{prefix}.w.{name}"] = value
+
+def training_widgets(prefix: str, settings: Settings,
+                     batch_help: str = "Examples per update: 1 = stochastic, full batch = batch gradient descent.") -> dict:
+    """The sidebar's Training section (optimizer, α, batch size, λ, decay) as Settings fields."""
+    w = f"{prefix}.w."
+    sb = st.sidebar
+    sb.header("Training")
+    optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
+                             key=seed_widget(w + "optimizer", settings.optimizer))
+    learning_rate = sb.select_slider("Learning rate α", options_with(LEARNING_RATES, settings.learning_rate),
+                                     format_func=lambda v: f"{v:g}", key=seed_widget(w + "learning_rate", settings.learning_rate),
+                                     help="Can change while training runs.")
+    batch_size = sb.select_slider("Batch size", options_with(BATCH_SIZES, settings.batch_size),
+                                  format_func=lambda v: "full batch" if v == 0 else str(v),
+                                  key=seed_widget(w + "batch_size", settings.batch_size),
+                                  help=batch_help)
+    l2 = sb.select_slider("L2 regularization λ", options_with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
+                          key=seed_widget(w + "l2", settings.l2))
+    lr_decay = sb.select_slider("Learning-rate decay k", options_with(DECAY_CHOICES, settings.lr_decay),
+                                format_func=lambda v: f"{v:g}", key=seed_widget(w + "lr_decay", settings.lr_decay),
+                                help="α_t = α·e^(−k·t), t counting updates.")
+    return {"optimizer": optimizer, "learning_rate": float(learning_rate), "batch_size": int(batch_size),
+            "l2": float(l2), "lr_decay": float(lr_decay)}
+
+
+def next_weight_seed(prefix: str) -> None:
+    """"New weights": the next weight seed, in the widget and in the stored settings."""
+    key = f"{prefix}.settings"
+    seed = (st.session_state[key].weight_seed + 1) % 2**31
+    set_widget(prefix, "weight_seed", seed)
+    st.session_state[key] = st.session_state[key].replace(weight_seed=seed)
