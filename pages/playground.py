@@ -4,7 +4,13 @@ import streamlit as st
 
 from playground.settings import Settings
 from playground.ui import export_ui, live, upload_ui
-from playground.ui.playground_ui import architecture_caption, downloads, render_views, session_for
+from playground.ui.playground_ui import (
+    architecture_caption,
+    boundary_snapshot,
+    downloads,
+    render_views,
+    session_for,
+)
 from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import (
     load_settings,
@@ -17,6 +23,7 @@ from playground.ui.settings_ui import (
 
 PREFIX = "pg"
 LIMITS = page_limits(max_layers=8, max_width=32)
+FRAMES_PER_TICK = 4  # boundary frames per server round trip (see live.live_area)
 
 ensure_app_router()
 
@@ -63,6 +70,8 @@ live.live_area(
     PREFIX,
     lambda: st.session_state["playground.session"],
     lambda s, tick: render_views(s, tick, big=present, show_test=show_test, discretize=discretize),
+    frames=FRAMES_PER_TICK,
+    snapshot=boundary_snapshot(discretize),
 )
 
 if not present:

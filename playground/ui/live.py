@@ -30,7 +30,10 @@ export default function (component) {
   const wait = () => {
     let charts = [...document.querySelectorAll("div.np-live-chart[data-pace='1']")];
     if (!charts.length) charts = [...document.querySelectorAll("div.np-live-chart")];
-    const drawn = charts.every((c) => c.dataset.drawn === String(data.revision));
+    // Ask for the next tick when at most `lead` frames are still to be shown: with several
+    // frames per tick the server computes the next ones while the last are on screen.
+    const drawn = charts.every((c) => Number(c.dataset.pending || 0) <= data.lead &&
+                                      (data.lead > 0 || c.dataset.drawn === String(data.revision)));
     const elapsed = performance.now() - started;
     if ((drawn && elapsed >= data.min_ms) || elapsed > data.max_ms) {
       setTriggerValue("tick", data.revision);
@@ -112,26 +115,36 @@ def live_area(
     prefix: str,
     get_session: Callable[[], TrainingSession],
     render: Callable[[TrainingSession, int], None],
+    frames: int = 1,
+    snapshot: Callable[[TrainingSession], object] | None = None,
 ) -> None:
     """Draw ``render(session, tick)`` and, while playing, train and redraw every tick.
 
-    ``tick`` counts redraws while playing so slow views can refresh every n-th tick.
+    ``tick`` counts redraws while playing so slow views can refresh every n-th tick. With
+    ``frames`` > 1 a tick trains in that many chunks and keeps ``snapshot(session)`` after each
+    but the last, in ``st.session_state[prefix + ".frames"]`` as (step, snapshot) pairs, for a
+    chart to show in between (one server round trip then yields several frames).
     """
     @st.fragment
     def _live() -> None:
         session = get_session()
         tick_key = f"{prefix}.tick"
+        snapshots = []
         if is_playing(prefix) and not session.diverged:
-            session.train(MAX_UPDATES_PER_TICK, time_budget=TRAIN_BUDGET)
+            for chunk in range(frames):
+                session.train(MAX_UPDATES_PER_TICK // frames, time_budget=TRAIN_BUDGET / frames)
+                if snapshot is not None and chunk < frames - 1 and not session.diverged:
+                    snapshots.append((session.step, snapshot(session)))
             st.session_state[tick_key] = st.session_state.get(tick_key, 0) + 1
             if session.diverged:
                 # A full rerun redraws the transport buttons (Play disabled) and the message.
                 set_playing(prefix, False)
                 st.rerun(scope="app")
+        st.session_state[f"{prefix}.frames"] = snapshots
         render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
         _clock(key=f"{prefix}.clock", on_tick_change=_next_frame,
                data={"playing": is_playing(prefix) and not session.diverged, "revision": session.step,
-                     "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS})
+                     "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS, "lead": min(frames - 1, 2)})
 
     _live()
 

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from ..datasets import to_csv
-from ..plots.boundary import boundary_points_figure, boundary_surface_figure
+from ..plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure
 from ..plots.curves import cost_figure, gradient_figure
 from ..plots.network import network_figure
 from ..settings import Settings
@@ -82,6 +82,7 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
         value_range = float(np.abs(session.y_train).max()) if session.task == "regression" else None
         surface = boundary_surface_figure(xs, ys, values, session.task, discretize, value_range, height, big)
         live_chart(surface, key="pg.boundary", revision=session.step, pace=True,
+                   frames=st.session_state.get("pg.frames"), animate=tick > 0,
                    overlay=_points(session, xs, ys, show_test, value_range, height, big))
         st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
                    "(white outline = training, black = test).")
@@ -104,6 +105,13 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
                key="pg.network", revision=session.step)
     st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
                "lines are weights: blue positive, orange negative, thicker = larger. Hover for values.")
+
+
+def boundary_snapshot(discretize: bool):
+    """What the boundary chart needs of an intermediate state: its surface values."""
+    def snapshot(session: TrainingSession) -> np.ndarray:
+        return boundary_surface(session.decision_grid(100)[2], session.task, discretize)
+    return snapshot
 
 
 def _every(n: int, offset: int, tick: int, key: str, build):
