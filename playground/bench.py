@@ -281,7 +281,7 @@ def bench_ui(cfg: Config) -> list[Measurement]:
 UI_CASES = (
     ("", "/", "n_samples=500"),
     ("gradients lab 20×64: ", "/gradients", "n_samples=500&hidden_sizes=" + ",".join(["64"] * 20)
-     + "&activation=relu&initializer=he"),
+     + "&activation=relu&initializer=he&learning_rate=0.01"),
     ("digits 0–9: ", "/digits", "dataset=digits10&batch_size=32"),
 )
 

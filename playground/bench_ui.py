@@ -88,6 +88,7 @@ def measure_once(browser, url: str, play_seconds: float) -> UiResult:
 
         page.evaluate(SAMPLER)
         page.get_by_role("button", name="Play").click()
+        page.get_by_role("button", name="Pause").wait_for()
         page.wait_for_timeout(play_seconds * 1000)
         click_ms = page.evaluate("performance.now()")
         page.get_by_role("button", name="Pause").click()
