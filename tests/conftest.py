@@ -103,6 +103,21 @@ def page(browser):
     context.close()
 
 
+def make_app(page: str | None = None, timeout: float = 60, **query):
+    """AppTest of the whole app (router included) on ``page`` (default: the Playground),
+    opened with ``query`` in the link, run once and checked for exceptions."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def wait_until(predicate, timeout: float = 20.0, interval: float = 0.1):
     """Poll ``predicate`` until it returns something other than None/False, and return that
     (None if ``timeout`` seconds pass first)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_page, start_streamlit
+from conftest import open_page, start_streamlit, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,10 @@ def test_first_visit_by_deep_link_is_routed_by_app_py(browser, path):
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         open_page(page, url + path)
-        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        # The first run may be the old-style one; the router's rerun follows within moments.
+        nav = wait_until(lambda: (lambda text: text if "Gradients lab" in text else None)(
+            page.locator("[data-testid=stSidebarNav]").inner_text()), timeout=15) or \
+            page.locator("[data-testid=stSidebarNav]").inner_text()
         assert "Perceptron & logic gates" in nav and "Gradients lab" in nav, nav
         assert "app" not in nav.split()  # not the file-name list of an old-style pages/ app
         assert page.locator("[role=dialog]", has_text="Page not found").count() == 0

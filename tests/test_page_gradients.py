@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import conftest
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE = "pages/gradients.py"
 SESSION = "gradients.session"
 
 
 def make_app(**query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return conftest.make_app(PAGE, timeout=90, **query)
 
 
 def session(at: AppTest):

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import make_app
 from streamlit.testing.v1 import AppTest
 
 from playground.engine import Network
 
 SESSION = "playground.session"
-APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-def make_app(**query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def counter(at: AppTest) -> str:

@@ -3,13 +3,11 @@ nothing but says exactly what is wrong, and the share link never pretends to car
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import make_app
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 SESSION = "playground.session"
 UPLOADER = "pg.upload.file"
 
@@ -24,13 +22,6 @@ GOOD = csv("height_cm,weight_kg,group",
 OTHER = csv("a,b,label", [f"{i % 9},{(i * 5) % 13},{i % 3}" for i in range(33)])
 
 
-def make_app(**query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
