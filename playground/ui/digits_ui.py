@@ -24,6 +24,7 @@ from .live_chart import live_chart
 from .playground_ui import session_for
 from .settings_ui import (
     INIT_LABELS,
+    hidden_layers_field,
     load_settings,
     next_weight_seed,
     page_limits,
@@ -89,15 +90,11 @@ def settings_sidebar(settings: Settings) -> Settings:
     data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=seed_widget(w + "data_seed", settings.data_seed))
 
     sb.header("Network")
-    hidden_text = sb.text_input(
-        "Hidden layer widths", key=seed_widget(w + "hidden", ",".join(str(n) for n in settings.hidden_sizes)),
+    hidden_sizes = hidden_layers_field(
+        seed_widget(w + "hidden", ",".join(str(n) for n in settings.hidden_sizes)), settings.hidden_sizes,
+        LIMITS["hidden_sizes"], example="32 or 64,16",
         help=f"64 pixels → these widths → the output. Comma-separated, up to {MAX_LAYERS} layers of "
              f"1–{MAX_WIDTH} units; empty = no hidden layer (logistic / softmax regression).")
-    hidden_sizes = settings.hidden_sizes
-    try:
-        hidden_sizes = LIMITS["hidden_sizes"].parse(hidden_text)
-    except ValueError as error:
-        sb.error(f"Hidden layers not changed: {error}. Write widths like 32 or 64,16.")
     activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
                                key=seed_widget(w + "initializer", settings.initializer))

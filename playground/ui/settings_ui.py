@@ -128,14 +128,10 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
               width="stretch")
     c2.button("Remove layer", icon=":material/remove:", key=w + "remove_layer", on_click=_change_depth, args=(hidden_key, -1, max_layers),
               width="stretch")
-    hidden_text = sb.text_input("Hidden layer widths", key=hidden_key,
-                                help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
-                                "units; empty = no hidden layer (logistic regression).")
-    hidden_sizes = settings.hidden_sizes
-    try:
-        hidden_sizes = limits["hidden_sizes"].parse(hidden_text)
-    except ValueError as error:
-        sb.error(f"Hidden layers not changed: {error}. Write widths like 8,8,4.")
+    hidden_sizes = hidden_layers_field(
+        hidden_key, settings.hidden_sizes, limits["hidden_sizes"], example="8,8,4",
+        help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
+             "units; empty = no hidden layer (logistic regression).")
     activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
     initializer = sb.selectbox("Initializer", [*INITIALIZERS, CUSTOM_INITIALIZER], format_func=INIT_LABELS.get,
                                key=seed_widget(w + "initializer", settings.initializer))
@@ -159,6 +155,17 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
 def set_widget(prefix: str, name: str, value: Any) -> None:
     """Change a setting's widget from a callback (e.g. "New weights" bumps the weight seed)."""
     st.session_state[f"{prefix}.w.{name}"] = value
+
+def hidden_layers_field(key: str, current: tuple[int, ...], field: Field, example: str, help: str) -> tuple[int, ...]:
+    """The "Hidden layer widths" text field: new widths, or (refused with a message saying
+    what to write) the current ones."""
+    text = st.sidebar.text_input("Hidden layer widths", key=key, help=help)
+    try:
+        return field.parse(text)
+    except ValueError as error:
+        st.sidebar.error(f"Hidden layers not changed: {error}. Write widths like {example}.")
+        return current
+
 
 def training_widgets(prefix: str, settings: Settings,
                      batch_help: str = "Examples per update: 1 = stochastic, full batch = batch gradient descent.") -> dict:
