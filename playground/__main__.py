@@ -30,7 +30,7 @@ import numpy as np
 
 from .engine.network import MAX_WIDTH
 from .settings import FIELDS, Field, Settings
-from .training import TrainingSession
+from .training import TrainingSession, write_model
 
 MAX_STEPS = 1_000_000
 NO_HIDDEN_LAYERS = ("", "0", "none")
@@ -191,12 +191,9 @@ def save_model(path: str, session: TrainingSession) -> str:
     """np.savez: W1..WL, b1..bL in lecture shapes, the settings as a JSON string under
     "settings" and facts about the run (layer sizes, activations, updates, status) as JSON
     under "training". Returns the path written."""
-    net = session.net
-    training = {"layer_sizes": list(net.layer_sizes), "hidden_activation": net.hidden_activation,
-                "output_activation": net.output_activation, "updates": session.step, "status": session.status}
     if not path.endswith(".npz"):
         path += ".npz"  # np.savez would add it silently; say the real name
-    np.savez(path, **net.parameters(), settings=json.dumps(asdict(session.settings)), training=json.dumps(training))
+    write_model(path, session)
     return path
 
 

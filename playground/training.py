@@ -11,8 +11,9 @@ all come from the two seeds in the settings.
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -330,3 +331,15 @@ class TrainingSession:
         xs, ys, grid = self.plane_grid(resolution)
         cache = self.net.forward(grid)
         return xs, ys, [A.reshape(A.shape[0], resolution, resolution) for A in cache.A[1:]]
+
+
+def write_model(file, session: TrainingSession) -> None:
+    """``np.savez`` to a path or binary file: W1..WL, b1..bL in lecture shapes, the settings as
+    JSON under "settings" (``Settings(**json.loads(...))`` rebuilds them) and facts about the
+    run (layer sizes, activations, updates, status) as JSON under "training". The command
+    line's ``--save`` and the app's download both write this."""
+    net = session.net
+    training = {"layer_sizes": list(net.layer_sizes), "hidden_activation": net.hidden_activation,
+                "output_activation": net.output_activation, "updates": session.step, "status": session.status}
+    np.savez(file, **net.parameters(), settings=json.dumps(asdict(session.settings)),
+             training=json.dumps(training))

@@ -180,3 +180,20 @@ def test_custom_initializer_from_the_link():
     W = session(at).net.W[1]
     fresh = Network((2, 8, 1), "tanh", "sigmoid", 0.5, seed=0)
     np.testing.assert_array_equal(W, fresh.W[1])
+
+
+def test_weights_download_matches_the_command_line_format(tmp_path):
+    import io
+    import json
+
+    from playground.settings import Settings
+    from playground.ui.playground_ui import weights_npz
+
+    at = make_app()
+    at.button(key="pg.step_button").click().run()
+    s = session(at)
+    saved = np.load(io.BytesIO(weights_npz(s)))
+    np.testing.assert_array_equal(saved["W1"], s.net.W[1])
+    assert saved["W1"].shape == (8, 2) and saved["b1"].shape == (8, 1)
+    assert Settings(**json.loads(str(saved["settings"]))) == s.settings
+    assert json.loads(str(saved["training"]))["updates"] == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 import streamlit as st
@@ -13,7 +12,7 @@ from ..plots.boundary import boundary_points_figure, boundary_surface, boundary_
 from ..plots.curves import cost_figure, gradient_figure
 from ..plots.network import network_figure
 from ..settings import Settings
-from ..training import CustomData, TrainingSession
+from ..training import CustomData, TrainingSession, write_model
 from . import live
 from .live_chart import live_chart
 
@@ -148,10 +147,9 @@ def _diagram(session: TrainingSession, big: bool):
 
 
 def weights_npz(session: TrainingSession) -> bytes:
-    """W1..WL, b1..bL in lecture shapes plus the settings as JSON (as the command line saves)."""
+    """The current weights as the command line's ``--save`` writes them (see write_model)."""
     buffer = io.BytesIO()
-    np.savez(buffer, **session.net.parameters(), settings=json.dumps(session.settings.to_query_params()),
-             step=session.step)
+    write_model(buffer, session)
     return buffer.getvalue()
 
 
