@@ -143,6 +143,7 @@ class TrainingSession:
         self.epoch = 0
         self._batches: list[tuple[Array, Array]] = []
         self._previous = (list(self.net.W), list(self.net.b))
+        self._train_forward = None
         self.status = "ready"
         self.message = ""
         self.diverged_layer: int | None = None
@@ -215,7 +216,7 @@ class TrainingSession:
         done = 0
         while done < k:
             X, Y = self._next_batch()
-            cache = net.forward(X)
+            cache = self._reuse_train_forward(X) or net.forward(X)
             cost = net.loss.cost(cache.Z[-1], cache.A[-1], Y)
             grads = net.backward(cache, Y, l2=l2)
             if not np.isfinite(cost) or cost > EXPLODED_COST or not self._grads_finite(grads):
@@ -287,9 +288,22 @@ class TrainingSession:
         out: dict[str, float] = {}
         for part, X, Y, y in (("train", self.X_train, self.Y_train, self.y_train), ("test", self.X_test, self.Y_test, self.y_test)):
             cache = net.forward(X)
+            if part == "train":  # the next full-batch update starts with exactly this forward pass
+                self._train_forward = (list(net.W), list(net.b), cache)
             out[f"{part}_cost"] = net.cost(cache, Y, l2)
             out[f"{part}_metric"] = metric(self.task, y, cache.output, net)
         return out
+
+    def _reuse_train_forward(self, X: Array):
+        """The cache of the last evaluation's forward pass on the whole training set, if the
+        batch is that set and the weights are still the same arrays (updates make new ones):
+        full-batch training then runs one forward pass per update instead of two."""
+        kept = getattr(self, "_train_forward", None)
+        if kept is None or X is not self.X_train:
+            return None
+        W, b, cache = kept
+        same = all(x is y for x, y in zip(W, self.net.W)) and all(x is y for x, y in zip(b, self.net.b))
+        return cache if same and len(W) == len(self.net.W) else None
 
     def _record(self, stats: LayerStats) -> LayerStats:
         e = self.evaluate()
