@@ -82,8 +82,10 @@ def test_shared_link_reproduces_settings_and_trajectory(page, browser, app_url):
     open_page(other, other_url := page.url)  # the address bar after the run is the share link
     assert "dataset=moons" in other_url and ("hidden_sizes=6%2C3" in other_url or "hidden_sizes=6,3" in other_url)
     sidebar = other.locator("[data-testid=stSidebar]")
-    assert sidebar.locator("input[aria-label='Dataset']").input_value() == "Moons"
-    assert sidebar.locator("input[aria-label='Hidden layer widths']").input_value() == "6,3", other_url
+    # Widget values arrive just after the first paint: wait for them rather than race them.
+    assert wait_until(lambda: sidebar.locator("input[aria-label='Dataset']").input_value() == "Moons", timeout=10)
+    assert wait_until(lambda: sidebar.locator("input[aria-label='Hidden layer widths']").input_value() == "6,3",
+                      timeout=10), other_url
     assert _train_cost_after_steps(other, other_url, 3) == cost
     assert re.fullmatch(r"\d+\.\d{6}", cost), cost  # compared to 6 decimals
     other.context.close()
