@@ -25,6 +25,7 @@ def test_walks_all_stages_without_an_error_and_katex_renders(app_url, page):
     open_page(page, f"{app_url}/inside_step")
     dismiss_page_not_found(page)
     stage = page.get_by_role("combobox", name="Stage")  # the selector shows "k of n · title"
+    expect(stage).to_have_value(re.compile(r"^1 of \d+ ·"))  # values arrive just after the first paint
     total = int(re.match(r"1 of (\d+) ·", stage.input_value()).group(1))
     assert total == 13
     next_button = page.get_by_role("button", name="Next ▶")
