@@ -12,8 +12,8 @@
 5. ends by printing the final training cost, which equals the app's to 6 significant digits.
 
 Nothing in it imports this app: a student can take it home. The generated code repeats the
-engine's arithmetic operation for operation (the stable sigmoid 0.5·(1 + tanh(z/2)), costs from
-the logits, Adam's bias corrections …), so the two agree to the last bit on the same machine;
+engine's arithmetic operation for operation (the two-branch sigmoid, costs from the logits via
+softplus and log-softmax, Adam's bias corrections …), so the two agree to the last bit on the same machine;
 ``tests/test_notebook.py`` executes it and checks.
 """
 
@@ -134,16 +134,16 @@ INIT_CODE = {
 
 HIDDEN_CODE = {
     "tanh": ("np.tanh(Z)", "1.0 - A * A", "tanh; g'(z) = 1 - tanh²(z)"),
-    "sigmoid": ("0.5 * (1.0 + np.tanh(0.5 * Z))", "A * (1.0 - A)",
-                "sigmoid σ(z) = 1/(1 + e^-z), written so it never overflows; σ' = σ(1 - σ)"),
+    "sigmoid": ("sigmoid(Z)", "A * (1.0 - A)", "sigmoid σ(z) = 1/(1 + e^-z); σ' = σ(1 - σ)"),
     "relu": ("np.maximum(Z, 0.0)", "(Z > 0).astype(Z.dtype)", "ReLU max(0, z); slope 1 for z > 0, else 0"),
     "leaky_relu": ("np.where(Z > 0, Z, 0.01 * Z)", "np.where(Z > 0, 1.0, 0.01)", "leaky ReLU, slope 0.01 for z < 0"),
     "linear": ("Z", "np.ones_like(Z)", "linear g(z) = z"),
 }
 
 OUTPUT_CODE = {
-    "sigmoid": ("    return 0.5 * (1.0 + np.tanh(0.5 * Z))   # sigmoid: P(class 1)",
-                "np.sum(np.logaddexp(0.0, ZL) - Y * ZL, axis=0)   # -[y log σ(z) + (1-y) log(1-σ(z))]",
+    "sigmoid": ("    return sigmoid(Z)   # P(class 1)",
+                "np.sum(Y * np.logaddexp(0.0, -ZL) + (1.0 - Y) * np.logaddexp(0.0, ZL), axis=0)\n"
+                "    # -[y log σ(z) + (1-y) log(1-σ(z))] = y·softplus(-z) + (1-y)·softplus(z), softplus(z) = log(1 + e^z)",
                 "binary cross-entropy"),
     "softmax": ("    E = np.exp(Z - Z.max(axis=0, keepdims=True))   # softmax, minus the column max\n"
                 "    return E / E.sum(axis=0, keepdims=True)",
@@ -153,8 +153,19 @@ OUTPUT_CODE = {
 }
 
 SOFTMAX_COST = (
-    "    z_max = ZL.max(axis=0, keepdims=True)   # -Σ y_k log softmax(z)_k = logsumexp(z) - Σ y_k z_k\n"
-    "    per_example = z_max[0] + np.log(np.sum(np.exp(ZL - z_max), axis=0)) - np.sum(Y * ZL, axis=0)\n"
+    "    # log softmax(z)_k = (z_k - z_max) - log Σ_j e^(z_j - z_max); the max's own term is e^0 = 1,\n"
+    "    # added back by log1p (precise when the network is confident)\n"
+    "    shifted = ZL - ZL.max(axis=0, keepdims=True)\n"
+    "    E = np.exp(shifted)\n"
+    "    E[np.argmax(ZL, axis=0), np.arange(ZL.shape[1])] = 0.0\n"
+    "    per_example = -np.sum(Y * (shifted - np.log1p(E.sum(axis=0, keepdims=True))), axis=0)   # -Σ y_k log softmax_k\n"
+)
+
+SIGMOID_CODE = (
+    "def sigmoid(Z):   # σ(z) = 1/(1 + e^-z) in two branches: never overflows, precise for z ≪ 0\n"
+    "    E = np.exp(-np.abs(Z))   # e^-|z|, in (0, 1]\n"
+    "    S = 1.0 / (1.0 + E)\n"
+    "    return np.where(Z < 0, E * S, S)   # E/(1+E) for z < 0, 1/(1+E) for z ≥ 0\n\n"
 )
 
 
@@ -182,8 +193,10 @@ def _maths_code(session: TrainingSession) -> str:
     hidden, derivative, hidden_note = HIDDEN_CODE[session.settings.activation]
     output, per_example, _ = OUTPUT_CODE[session.output_activation]
     cost_line = SOFTMAX_COST if per_example is None else f"    per_example = {per_example}\n"
+    uses_sigmoid = "sigmoid" in (session.settings.activation, session.output_activation)
     return (
-        f"def g(Z):   # hidden activation: {hidden_note}\n"
+        (SIGMOID_CODE if uses_sigmoid else "")
+        + f"def g(Z):   # hidden activation: {hidden_note}\n"
         f"    return {hidden}\n\n"
         "def g_prime(Z, A):   # its derivative, from the cached Z and A\n"
         f"    return {derivative}\n\n"

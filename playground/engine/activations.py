@@ -40,8 +40,16 @@ class Activation:
 
 
 def sigmoid(Z: Array) -> Array:
-    """σ(z) = 1 / (1 + e^-z), written as 0.5·(1 + tanh(z/2)) so it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * Z))
+    """σ(z) = 1 / (1 + e^-z), in two branches so it never overflows and keeps full precision.
+
+    With E = e^-|z| (always in (0, 1]): σ(z) = 1 / (1 + E) for z ≥ 0 and E / (1 + E) for z < 0.
+    For z ≪ 0 the result is the tiny number E / (1 + E) to full relative precision, nonzero down
+    to z ≈ -745 (0.5·(1 + tanh(z/2)) cancels there: already 1.7e-4 off at z = -30, 0 below -37).
+    """
+    Z = np.asarray(Z, dtype=float)
+    E = np.exp(-np.abs(Z))
+    S = 1.0 / (1.0 + E)
+    return np.where(Z < 0, E * S, S)
 
 
 def softmax(Z: Array) -> Array:

@@ -37,16 +37,33 @@ class Loss:
         return AL - Y
 
 
+def _softplus(Z: Array) -> Array:
+    """log(1 + e^z) without overflow: max(z, 0) + log1p(e^-|z|) (numpy's logaddexp(0, z))."""
+    return np.logaddexp(0.0, Z)
+
+
 def _binary_cross_entropy(ZL: Array, AL: Array, Y: Array) -> Array:
-    # -[y log σ(z) + (1-y) log(1-σ(z))] = log(1 + e^z) - y z, and logaddexp never overflows.
-    return np.sum(np.logaddexp(0.0, ZL) - Y * ZL, axis=0)
+    # -log σ(z) = softplus(-z) and -log(1 - σ(z)) = softplus(z), so
+    # -[y log σ(z) + (1-y) log(1-σ(z))] = y·softplus(-z) + (1-y)·softplus(z).
+    # Each term is computed from the logit's own sign: no cancellation for y = 1, z ≫ 0
+    # (log(1 + e^z) - y·z loses every digit there: 1.3% off at z = 30, 0 beyond z ≈ 37).
+    return np.sum(Y * _softplus(-ZL) + (1.0 - Y) * _softplus(ZL), axis=0)
+
+
+def log_softmax(Z: Array) -> Array:
+    """Column-wise (Z: (n, m)) log softmax(z)_k = (z_k - z_max) - log Σ_j e^(z_j - z_max).
+
+    The max entry contributes exactly e^0 = 1 to the sum; adding the others with log1p keeps
+    full precision when the network is confident (the sum is 1 + something tiny)."""
+    shifted = Z - Z.max(axis=0, keepdims=True)
+    E = np.exp(shifted)
+    E[np.argmax(Z, axis=0), np.arange(Z.shape[1])] = 0.0  # the max's own 1, added back through log1p below
+    return shifted - np.log1p(E.sum(axis=0, keepdims=True))
 
 
 def _categorical_cross_entropy(ZL: Array, AL: Array, Y: Array) -> Array:
-    # -Σ_k y_k log softmax(z)_k = logsumexp(z) - Σ_k y_k z_k, with the max subtracted.
-    z_max = ZL.max(axis=0, keepdims=True)
-    log_sum_exp = z_max[0] + np.log(np.sum(np.exp(ZL - z_max), axis=0))
-    return log_sum_exp - np.sum(Y * ZL, axis=0)
+    # -Σ_k y_k log softmax(z)_k, straight from the log-softmax (z_max is never added back).
+    return -np.sum(Y * log_softmax(ZL), axis=0)
 
 
 def _half_squared_error(ZL: Array, AL: Array, Y: Array) -> Array:
