@@ -10,12 +10,14 @@ is about 1e-7 or less; above 1e-5 something is wrong. Float64 throughout.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Cache, Gradients, Network
+from .network import Cache, Gradients, Network, check_l2
 
 PASS_BELOW = 1e-7
 FAIL_ABOVE = 1e-5
@@ -73,6 +75,10 @@ def gradient_check(
     ``backward`` can be swapped for a deliberately broken one to watch the check catch it.
     The network's parameters are restored exactly afterwards.
     """
+    if (isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or not math.isfinite(epsilon)
+            or not 0 < epsilon <= 0.1):
+        raise ValueError(f"epsilon must be a small positive number (0 < ε ≤ 0.1; 1e-6 is typical), got {epsilon!r}")
+    l2 = check_l2(l2)
     grads = backward(net, net.forward(X), Y, l2)
     checks = []
     for l in range(1, net.L + 1):

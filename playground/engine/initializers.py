@@ -10,6 +10,7 @@ The choice matters (CONCEPTS.md §5):
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -42,11 +43,13 @@ def normal_initializer(std: float) -> Initializer:
 
 def get_initializer(name: str | float) -> Initializer:
     """An initializer by name, or a number meaning a custom standard deviation."""
-    if isinstance(name, (int, float)):
+    if isinstance(name, (bool, np.bool_)):  # True is an int to Python, but not a σ anyone meant
+        raise ValueError(f"initializer must be one of {', '.join(INITIALIZERS)} or a number σ ≥ 0, got {name!r}")
+    if isinstance(name, numbers.Real):
         return normal_initializer(float(name))
     try:
         return INITIALIZERS[name]
-    except KeyError:
+    except (KeyError, TypeError):
         raise ValueError(
             f"unknown initializer {name!r}; choose one of {', '.join(INITIALIZERS)}"
         ) from None

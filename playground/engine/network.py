@@ -22,6 +22,8 @@ them is an optimizer's job, so the gradient views can read them for free.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +39,42 @@ MAX_HIDDEN_LAYERS = 30
 PREDICT_BLOCK = 2048  # columns per block when predict_proba sweeps a large input
 
 OUTPUT_FUNCTIONS = {"sigmoid": sigmoid, "softmax": softmax, "linear": lambda Z: Z}
+
+MAX_INPUTS = 4096  # n[0]: the digits have 64 pixels, the planes 2 to 7 features
+
+
+def whole_number(value, what: str) -> int:
+    """``value`` as an int if it is a whole number (3, 3.0, np.int64(3)); ValueError otherwise.
+    (``int(1.5)`` would silently give 1, ``int(inf)`` an OverflowError, ``True`` a 1.)"""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{what} must be a whole number, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if not math.isfinite(value) or not float(value).is_integer():
+        raise ValueError(f"{what} must be a whole number, got {value!r}")
+    return int(value)
+
+
+def finite_array(values, what: str, shape_hint: str) -> Array:
+    """``values`` as a float64 array; ValueError naming the first NaN/infinite entry."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be an array of numbers {shape_hint}") from None
+    if not np.isfinite(array).all():
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(
+            f"{what} holds {array[index]} at index {index}: every entry must be a finite number "
+            "(NaN and infinity cannot be trained on); fix or drop that value"
+        )
+    return array
+
+
+def check_l2(l2) -> float:
+    """The L2 strength λ as a float ≥ 0; ValueError otherwise."""
+    if isinstance(l2, (bool, np.bool_)) or not isinstance(l2, numbers.Real) or not math.isfinite(l2) or l2 < 0:
+        raise ValueError(f"the L2 strength λ must be a finite number ≥ 0 (0 = no penalty), got {l2!r}")
+    return float(l2)
 
 
 @dataclass
@@ -85,13 +123,14 @@ class Network:
         initializer: str | float = "xavier",
         seed: int = 0,
     ):
-        sizes = tuple(int(n) for n in layer_sizes)
+        sizes = tuple(whole_number(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes))
         if len(sizes) < 2:
             raise ValueError("layer_sizes needs at least an input and an output size, e.g. [2, 1]")
         if len(sizes) - 2 > MAX_HIDDEN_LAYERS:
             raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes) - 2}")
-        if any(n < 1 or n > MAX_WIDTH for n in sizes[1:]) or sizes[0] < 1:
-            raise ValueError(f"every layer needs between 1 and {MAX_WIDTH} units, got {list(sizes)}")
+        if any(n < 1 or n > MAX_WIDTH for n in sizes[1:]) or not 1 <= sizes[0] <= MAX_INPUTS:
+            raise ValueError(f"every layer needs between 1 and {MAX_WIDTH} units (the input between 1 and "
+                             f"{MAX_INPUTS}), got {list(sizes)}")
         if hidden_activation not in ACTIVATIONS:
             raise ValueError(
                 f"unknown hidden activation {hidden_activation!r}; "
@@ -140,16 +179,16 @@ class Network:
 
     def set_layer(self, l: int, W: Array | None = None, b: Array | None = None) -> None:
         """Replace W[l] and/or b[l], checking the lecture shapes (n[l], n[l-1]) and (n[l], 1)."""
-        if not 1 <= l <= self.L:
-            raise ValueError(f"layer must be between 1 and {self.L}, got {l}")
+        if isinstance(l, (bool, np.bool_)) or not isinstance(l, numbers.Integral) or not 1 <= l <= self.L:
+            raise ValueError(f"layer must be between 1 and {self.L} (a whole number), got {l!r}")
         n_out, n_in = self.layer_sizes[l], self.layer_sizes[l - 1]
         if W is not None:
-            W = np.array(W, dtype=float)
+            W = np.array(finite_array(W, f"W[{l}]", f"of shape ({n_out}, {n_in})"))
             if W.shape != (n_out, n_in):
                 raise ValueError(f"W[{l}] must have shape ({n_out}, {n_in}), got {W.shape}")
             self.W[l] = W
         if b is not None:
-            b = np.array(b, dtype=float).reshape(-1, 1)
+            b = np.array(finite_array(b, f"b[{l}]", f"of shape ({n_out}, 1)")).reshape(-1, 1)
             if b.shape != (n_out, 1):
                 raise ValueError(f"b[{l}] must have shape ({n_out}, 1), got {b.shape}")
             self.b[l] = b
@@ -168,9 +207,29 @@ class Network:
         params.update({f"b{l}": self.b[l] for l in range(1, self.L + 1)})
         return params
 
+    # -- input checks ------------------------------------------------------------------
+    def check_input(self, X: Array) -> Array:
+        """X as float64 of shape (n[0], m), m ≥ 1, all finite; a ValueError says what to change."""
+        n_x = self.layer_sizes[0]
+        X = finite_array(X, "X", f"of shape ({n_x}, m), one column per example")
+        if X.ndim != 2 or X.shape[0] != n_x or X.shape[1] < 1:
+            hint = " — transpose it (X.T): examples are columns" if X.ndim == 2 and X.shape[1] == n_x else ""
+            raise ValueError(f"X must have shape ({n_x}, m) with m ≥ 1 examples as columns, got {X.shape}{hint}")
+        return X
+
+    def check_targets(self, Y: Array, m: int) -> Array:
+        """Y as float64 of shape (n[L], m), all finite; a ValueError says what to change."""
+        n_y = self.layer_sizes[-1]
+        Y = finite_array(Y, "Y", f"of shape ({n_y}, {m})")
+        if Y.shape != (n_y, m):
+            hint = " — transpose it (Y.T): examples are columns" if Y.shape == (m, n_y) else ""
+            raise ValueError(f"Y must have shape ({n_y}, {m}) (outputs × the examples of X), got {Y.shape}{hint}")
+        return Y
+
     # -- forward -----------------------------------------------------------------------
     def forward(self, X: Array) -> Cache:
         """Forward propagation of X: (n[0], m). Returns the cache of every Z[l] and A[l]."""
+        X = self.check_input(X)
         Z_list: list = [None]
         A_list: list = [X]
         A = X
@@ -194,6 +253,7 @@ class Network:
         columns are independent, and small blocks reuse memory instead of allocating fresh
         (n[l], 10000) arrays at every layer (measured ~3× faster for the grid).
         """
+        X = self.check_input(X)
         m = X.shape[1]
         if m <= PREDICT_BLOCK:
             return self._output(X)
@@ -224,6 +284,7 @@ class Network:
     def cost(self, cache_or_X: Cache | Array, Y: Array, l2: float = 0.0) -> float:
         """J on a batch, plus the L2 penalty (λ / 2m) Σ ||W[l]||² when λ > 0."""
         cache = cache_or_X if isinstance(cache_or_X, Cache) else self.forward(cache_or_X)
+        Y, l2 = self.check_targets(Y, cache.A[-1].shape[1]), check_l2(l2)
         J = self.loss.cost(cache.Z[-1], cache.A[-1], Y)
         if l2:
             m = Y.shape[1]
@@ -241,6 +302,7 @@ class Network:
                 "backpropagation cannot train it; choose sigmoid, tanh, relu, leaky_relu or "
                 "linear, or use the perceptron rule"
             )
+        Y, l2 = self.check_targets(Y, cache.A[-1].shape[1]), check_l2(l2)
         L, m = self.L, Y.shape[1]
         dW: list = [None] * (L + 1)
         db: list = [None] * (L + 1)

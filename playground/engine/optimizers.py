@@ -13,6 +13,9 @@ CONCEPTS.md §7:
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
 from .network import Gradients, Network
@@ -21,6 +24,15 @@ from .network import Gradients, Network
 def _zeros_like_parameters(net: Network) -> dict[str, list]:
     """Per-layer zero arrays shaped like W[l] and b[l], for an optimizer's running averages."""
     return {key: [None] + [np.zeros_like(p) for p in getattr(net, key)[1:]] for key in "Wb"}
+
+
+def check_learning_rate(learning_rate) -> float:
+    """α as a float > 0; ValueError otherwise (NaN or ∞ would silently turn every weight into
+    NaN, a negative α climbs the cost instead of descending it)."""
+    if (isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, numbers.Real)
+            or not math.isfinite(learning_rate) or learning_rate <= 0):
+        raise ValueError(f"the learning rate α must be a finite number > 0 (e.g. 0.1), got {learning_rate!r}")
+    return float(learning_rate)
 
 
 class Optimizer:
@@ -39,6 +51,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        learning_rate = check_learning_rate(learning_rate)
         for l in range(1, net.L + 1):
             net.W[l] = net.W[l] - learning_rate * grads.dW[l]
             net.b[l] = net.b[l] - learning_rate * grads.db[l]
@@ -54,6 +67,7 @@ class Momentum(Optimizer):
         self.v: dict | None = None
 
     def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        learning_rate = check_learning_rate(learning_rate)
         if self.v is None:
             self.v = _zeros_like_parameters(net)
         beta = self.beta
@@ -74,6 +88,7 @@ class RMSProp(Optimizer):
         self.s: dict | None = None
 
     def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        learning_rate = check_learning_rate(learning_rate)
         if self.s is None:
             self.s = _zeros_like_parameters(net)
         beta, eps = self.beta, self.epsilon
@@ -96,6 +111,7 @@ class Adam(Optimizer):
         self.s: dict | None = None
 
     def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
+        learning_rate = check_learning_rate(learning_rate)
         if self.v is None:
             self.v = _zeros_like_parameters(net)
             self.s = _zeros_like_parameters(net)
