@@ -1,0 +1,1 @@
+"""Each page's teaching logic, named after its page (pure NumPy, no Streamlit)."""
