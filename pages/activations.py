@@ -9,7 +9,7 @@ import streamlit as st
 
 from playground.engine import ACTIVATIONS, softmax
 from playground.plots.activations import activation_figure, softmax_figure
-from playground.stepthrough import ACTIVATION_LATEX
+from playground.teaching.inside_step import ACTIVATION_LATEX
 from playground.ui.routing import ensure_app_router
 
 K = "activations."

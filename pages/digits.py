@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from playground.ui import digits_ui as ui
 from playground.ui import export_ui, live
 from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import save_settings, url_problem_notice
+from playground.ui.views import digits as ui
 
 ensure_app_router()
 

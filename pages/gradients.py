@@ -1,16 +1,16 @@
 """Gradients lab: watch gradients vanish or explode in a deep network, and what fixes them.
 
-CONCEPTS.md §5–6. Widgets, presets, views and comparisons live in playground/ui/gradients_ui.py;
-the diagnosis in playground/diagnosis.py; the comparison runner in playground/compare.py.
+CONCEPTS.md §5–6. Widgets, presets, views and comparisons live in playground/ui/views/gradients.py;
+the diagnosis and the comparison runner in playground/teaching/gradients/.
 """
 
 import streamlit as st
 
-from playground.ui import gradients_ui as ui
 from playground.ui import live
-from playground.ui.playground_ui import session_for
 from playground.ui.routing import ensure_app_router
+from playground.ui.sessions import session_for
 from playground.ui.settings_ui import save_settings, url_problem_notice
+from playground.ui.views import gradients as ui
 
 ensure_app_router()
 

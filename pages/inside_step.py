@@ -2,14 +2,14 @@
 
 Forward, cost, backward and update in the lecture notation (CONCEPTS.md §3), computed by the
 engine itself, then a gradient check with bugs you can plant (§4). Helpers live in
-playground/ui/inside_step.py; the stages in playground/stepthrough.py.
+playground/ui/views/inside_step.py; the stages in playground/teaching/inside_step.py.
 """
 
 import streamlit as st
 
-from playground.stepthrough import trace_step
-from playground.ui import inside_step as ui
+from playground.teaching.inside_step import trace_step
 from playground.ui.routing import ensure_app_router
+from playground.ui.views import inside_step as ui
 
 ensure_app_router()
 

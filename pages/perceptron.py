@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from playground import perceptron as pc
-from playground.ui import perceptron as ui
+from playground.teaching import perceptron as pc
 from playground.ui.routing import ensure_app_router
+from playground.ui.views import perceptron as ui
 
 ensure_app_router()
 st.title("Perceptron & logic gates")

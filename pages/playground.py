@@ -4,14 +4,8 @@ import streamlit as st
 
 from playground.settings import Settings
 from playground.ui import export_ui, live, upload_ui
-from playground.ui.playground_ui import (
-    architecture_caption,
-    boundary_snapshot,
-    downloads,
-    render_views,
-    session_for,
-)
 from playground.ui.routing import ensure_app_router
+from playground.ui.sessions import session_for
 from playground.ui.settings_ui import (
     load_settings,
     next_weight_seed,
@@ -20,6 +14,7 @@ from playground.ui.settings_ui import (
     settings_sidebar,
     url_problem_notice,
 )
+from playground.ui.views.playground import architecture_caption, boundary_snapshot, downloads, render_views
 
 PREFIX = "pg"
 LIMITS = page_limits(max_layers=8, max_width=32)

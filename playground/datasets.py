@@ -192,6 +192,17 @@ DATASETS: dict[str, DatasetInfo] = {
 PLANE_DATASETS = tuple(name for name, info in DATASETS.items() if info.plane)
 
 
+@dataclass(frozen=True)
+class CustomData:
+    """A dataset that did not come from a generator (an uploaded CSV): rows like sklearn."""
+
+    X: Array  # (m, 2)
+    y: Array  # (m,) int labels or float targets
+    task: str  # "binary", "multiclass" or "regression"
+    n_classes: int
+    name: str = "uploaded"
+
+
 def make_dataset(name: str, n_samples: int = 300, noise: float = 0.1, seed: int = 0) -> tuple[Array, Array]:
     """Generate dataset ``name``: X (m, n_features) float; y (m,) int labels 0..k-1, or
     float targets for a regression dataset."""

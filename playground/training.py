@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 
-from .datasets import DATASETS, make_dataset, one_hot, split, with_features
+from .datasets import DATASETS, CustomData, make_dataset, one_hot, split, with_features
 from .engine import Network, first_non_finite_layer, layer_stats, make_optimizer
 from .engine.stats import LayerStats
 from .settings import Settings
@@ -25,17 +25,6 @@ from .settings import Settings
 Array = np.ndarray
 EXPLODED_COST = 1e8
 SHUFFLE_STREAM = 1  # the mini-batch shuffling RNG is seeded with (weight_seed, 1)
-
-
-@dataclass(frozen=True)
-class CustomData:
-    """A dataset that did not come from a generator (an uploaded CSV): rows like sklearn."""
-
-    X: Array  # (m, 2)
-    y: Array  # (m,) int labels or float targets
-    task: str  # "binary", "multiclass" or "regression"
-    n_classes: int
-    name: str = "uploaded"
 
 
 class History:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground import bench
+from playground.bench import suite as bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,9 +32,9 @@ def test_quick_bench_prints_every_section():
 
 
 def test_ui_section_is_skipped_with_a_reason_without_a_browser(monkeypatch, capsys):
-    import playground.bench_ui
+    import playground.bench.ui
 
-    monkeypatch.setattr(playground.bench_ui, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(playground.bench.ui, "CHROMIUM", "/nonexistent/chromium")
     assert bench.main(["--only", "grid", "--ui", "--quick", "--json", "--repeats", "1"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert list(report["sections"]) == ["grid"]

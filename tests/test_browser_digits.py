@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import open_page, wait_for_idle, wait_until
 
-from playground.csv_upload import load_csv
+from playground.files.csv_upload import load_csv
 
 pytestmark = pytest.mark.browser
 

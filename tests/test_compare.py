@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.compare import MAX_CONFIGS, compare, configurations, describe
 from playground.settings import Settings
+from playground.teaching.gradients.compare import MAX_CONFIGS, compare, configurations, describe
 
 BASE = Settings(dataset="circles", hidden_sizes=(8,) * 4, weight_seed=3, data_seed=5)
 INITIALIZERS = [{"activation": "relu", "initializer": name} for name in ("small", "large", "xavier", "he")]

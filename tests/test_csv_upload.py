@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.csv_upload import MAX_BYTES, CSVError, UploadedCSV, guess_label, load_csv, read_header
+from playground.datasets import CustomData
+from playground.files.csv_upload import MAX_BYTES, CSVError, UploadedCSV, guess_label, load_csv, read_header
 from playground.settings import Settings
-from playground.training import CustomData, TrainingSession
+from playground.training import TrainingSession
 
 
 def rows(header: str, *lines: str) -> bytes:

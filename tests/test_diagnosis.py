@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.diagnosis import (
+from playground.engine import Network, make_optimizer
+from playground.settings import Settings
+from playground.teaching.gradients.diagnosis import (
     diagnose,
     diagnose_network,
     identical_units,
@@ -13,8 +15,6 @@ from playground.diagnosis import (
     share_of,
     unit_spread,
 )
-from playground.engine import Network, make_optimizer
-from playground.settings import Settings
 from playground.training import TrainingSession
 
 NAN = float("nan")

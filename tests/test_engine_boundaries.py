@@ -12,7 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "playground"
 HEADLESS_MODULES = ("playground.engine", "playground.datasets", "playground.settings", "playground.training",
-                    "playground.bench", "playground.__main__")
+                    "playground.teaching.perceptron", "playground.teaching.inside_step",
+                    "playground.teaching.gradients.diagnosis", "playground.teaching.gradients.compare",
+                    "playground.files.notebook", "playground.files.csv_upload",
+                    "playground.bench.suite", "playground.bench.ui", "playground.__main__")
 
 
 def imported_modules(path: Path) -> set[str]:

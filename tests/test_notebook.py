@@ -19,8 +19,8 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
-from playground.csv_upload import load_csv
-from playground.notebook import Phase, build_notebook, notebook_bytes
+from playground.files.csv_upload import load_csv
+from playground.files.notebook import Phase, build_notebook, notebook_bytes
 from playground.settings import Settings
 from playground.training import TrainingSession
 

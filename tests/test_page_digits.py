@@ -14,14 +14,14 @@ import numpy as np
 import plotly.graph_objects as go
 from streamlit.testing.v1 import AppTest
 
-from playground.notebook import build_notebook
+from playground.files.notebook import build_notebook
 from playground.plots.digits import (
     confusion_figure,
     confusion_matrix,
     sample_images_figure,
     unit_weights_figure,
 )
-from playground.ui.digits_ui import predictions, sample_indices
+from playground.ui.views.digits import predictions, sample_indices
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/digits.py"

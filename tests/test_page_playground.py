@@ -187,7 +187,7 @@ def test_weights_download_matches_the_command_line_format(tmp_path):
     import json
 
     from playground.settings import Settings
-    from playground.ui.playground_ui import weights_npz
+    from playground.ui.views.playground import weights_npz
 
     at = make_app()
     at.button(key="pg.step_button").click().run()

@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from playground import perceptron as pc
 from playground.plots import perceptron as plots
+from playground.teaching import perceptron as pc
 
 # An independent reference for the 16 names: each name as a Python predicate on (x1, x2).
 REFERENCE = {
@@ -296,6 +296,6 @@ def test_figures_have_fixed_heights_titles_and_projector_fonts():
 
 
 def test_library_and_figures_never_import_streamlit():
-    code = ("import sys, playground.perceptron, playground.plots.perceptron; "
+    code = ("import sys, playground.teaching.perceptron, playground.plots.perceptron; "
             "assert 'streamlit' not in sys.modules, 'streamlit imported'")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.datasets import make_dataset
+from playground.datasets import CustomData, make_dataset
 from playground.settings import Settings
-from playground.training import CustomData, History, TrainingSession
+from playground.training import History, TrainingSession
 
 EASY = {"dataset": "blobs", "n_samples": 200, "noise": 0.1, "hidden_sizes": (4,)}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..notebook import Phase, file_name, notebook_bytes
+from ..files.notebook import Phase, file_name, notebook_bytes
 from ..training import TrainingSession
 
 

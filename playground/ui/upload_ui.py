@@ -1,6 +1,6 @@
 """The Playground's "Your own data" section: upload a CSV, pick its label column, train on it.
 
-A file is checked completely (``playground.csv_upload``) *before* anything changes: a refused
+A file is checked completely (``playground.files.csv_upload``) *before* anything changes: a refused
 file shows its specific message and the data in use stays as it was. An accepted file becomes
 the page's data (a ``CustomData`` handed to the training session) until the user presses
 "Back to the built-in datasets" or picks another built-in dataset. Removing the file from the
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..csv_upload import MAX_ROWS, TASKS, CSVError, UploadedCSV, guess_label, load_csv, read_header
 from ..datasets import DATASETS
+from ..files.csv_upload import MAX_ROWS, TASKS, CSVError, UploadedCSV, guess_label, load_csv, read_header
 from ..settings import Settings
 
 TASK_LABELS = {"auto": "auto", "classification": "classes", "regression": "a number"}

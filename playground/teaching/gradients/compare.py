@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import LayerStats
-from .settings import CUSTOM_INITIALIZER, Settings
-from .training import History, TrainingSession
+from ...engine import LayerStats
+from ...settings import CUSTOM_INITIALIZER, Settings
+from ...training import History, TrainingSession
 
 MAX_CONFIGS = 4
 MAX_STEPS = 5000

@@ -12,17 +12,17 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..datasets import DATASETS
-from ..engine.activations import HIDDEN_ACTIVATIONS
-from ..engine.initializers import INITIALIZERS
-from ..plots.curves import cost_figure, gradient_figure
-from ..plots.digits import confusion_figure, confusion_matrix, sample_images_figure, unit_weights_figure
-from ..settings import FIELDS, MAX_SEED, Settings
-from ..training import TrainingSession
-from . import live
-from .live_chart import live_chart
-from .playground_ui import session_for
-from .settings_ui import (
+from ...datasets import DATASETS
+from ...engine.activations import HIDDEN_ACTIVATIONS
+from ...engine.initializers import INITIALIZERS
+from ...plots.curves import cost_figure, gradient_figure
+from ...plots.digits import confusion_figure, confusion_matrix, sample_images_figure, unit_weights_figure
+from ...settings import FIELDS, MAX_SEED, Settings
+from ...training import TrainingSession
+from .. import live
+from ..live_chart import live_chart
+from ..sessions import session_for
+from ..settings_ui import (
     INIT_LABELS,
     hidden_layers_field,
     load_settings,

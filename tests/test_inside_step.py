@@ -10,8 +10,8 @@ import pytest
 
 from playground.engine import HIDDEN_ACTIVATIONS, Network, gradient_check
 from playground.engine.gradcheck import default_backward
-from playground.plots.matrices import format_number, matrix_figure, truncate
-from playground.stepthrough import (
+from playground.plots.inside_step import format_number, matrix_figure, truncate
+from playground.teaching.inside_step import (
     ACTIVATION_LATEX,
     PLANTED_BUGS,
     mini_batch,
@@ -184,7 +184,7 @@ def test_format_number_keeps_small_gradients_visible():
 
 
 def test_pure_modules_do_not_import_streamlit():
-    code = ("import sys, playground.stepthrough, playground.plots.matrices, playground.plots.activations; "
+    code = ("import sys, playground.teaching.inside_step, playground.plots.inside_step, playground.plots.activations; "
             "assert 'streamlit' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=__file__.rsplit("/tests/", 1)[0])
 

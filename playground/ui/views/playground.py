@@ -7,42 +7,17 @@ import io
 import numpy as np
 import streamlit as st
 
-from ..datasets import to_csv
-from ..plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure
-from ..plots.curves import cost_figure, gradient_figure
-from ..plots.network import network_figure
-from ..settings import Settings
-from ..training import CustomData, TrainingSession, write_model
-from . import live
-from .live_chart import live_chart
+from ...datasets import to_csv
+from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure
+from ...plots.curves import cost_figure, gradient_figure
+from ...plots.network import network_figure
+from ...training import TrainingSession, write_model
+from .. import live
+from ..live_chart import live_chart
 
-SESSION_KEY = "playground.session"
-HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
 DIAGRAM_EVERY = 4  # while playing, the network diagram is redrawn every 4th frame,
 # cost and gradient charts every 2nd (alternating): the boundary and counter every frame.
 THUMBNAILS_UP_TO = 12  # neuron thumbnails when no layer is wider than this
-
-
-def _structure(settings: Settings) -> Settings:
-    """The settings that need a new session (everything except the live hyperparameters)."""
-    return settings.replace(**{name: getattr(Settings(), name) for name in HYPERPARAMETERS})
-
-
-def session_for(settings: Settings, key: str = SESSION_KEY, prefix: str = "pg",
-                custom: CustomData | None = None) -> TrainingSession:
-    """The page's session: rebuilt when data or network changed (which resets training),
-    updated in place when only learning rate, L2, decay or batch size changed.
-    ``custom``: an uploaded dataset to train on instead of the settings' built-in one."""
-    session = st.session_state.get(key)
-    if session is None or session.custom is not custom or _structure(session.settings) != _structure(settings):
-        session = TrainingSession(settings, custom=custom)
-        st.session_state[key] = session
-        live.set_playing(prefix, False)
-    else:
-        changes = {n: getattr(settings, n) for n in HYPERPARAMETERS if getattr(settings, n) != getattr(session.settings, n)}
-        if changes:
-            session.update_hyperparameters(**changes)
-    return session
 
 
 def architecture_caption(session: TrainingSession) -> str:

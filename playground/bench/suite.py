@@ -20,7 +20,7 @@ matrices this small, far more when the CPUs are busy) and ``--tune-malloc`` (see
 ``tune_malloc``). The report header says which were in effect.
 
 Each section is one function ``bench_<name>(cfg) -> list[Measurement]``, listed in
-``SECTIONS``; ``--ui`` adds the live app in headless Chromium (``playground.bench_ui``:
+``SECTIONS``; ``--ui`` adds the live app in headless Chromium (``playground.bench.ui``:
 first render, frames/s and updates/s while playing, Pause and Step latency).
 """
 
@@ -41,11 +41,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets import make_dataset
-from .engine import Network, make_optimizer
-from .engine.activations import sigmoid
-from .settings import Settings
-from .training import TrainingSession
+from ..datasets import make_dataset
+from ..engine import Network, make_optimizer
+from ..engine.activations import sigmoid
+from ..settings import Settings
+from ..training import TrainingSession
 
 N_POINTS = 500
 LEARNING_RATE = 0.1
@@ -255,9 +255,9 @@ UI_UNITS = {"first_render_s": ("first render: open → boundary drawn", "s"),
 
 
 def bench_ui(cfg: Config) -> list[Measurement]:
-    """The live app in headless Chromium (``playground.bench_ui``: a real ``streamlit run``,
+    """The live app in headless Chromium (``playground.bench.ui``: a real ``streamlit run``,
     Playwright). Needs the development tools and /usr/bin/chromium."""
-    from . import bench_ui as live
+    from . import ui as live
 
     if not Path(live.CHROMIUM).exists():
         raise Skipped(f"{live.CHROMIUM} is not installed")

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import DATASETS, make_dataset, one_hot
-from .engine import ACTIVATIONS, Cache, Gradients, Network, make_optimizer
+from ..datasets import DATASETS, make_dataset, one_hot
+from ..engine import ACTIVATIONS, Cache, Gradients, Network, make_optimizer
 
 Array = np.ndarray
 MAX_HIDDEN_LAYERS = 3

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import LayerStats, Network
+from ...engine import LayerStats, Network
 
 VANISHING_RATIO = 1e-2  # layer 1 gets less than 1/100 of the output layer's gradient
 EXPLODING_RATIO = 1e2  # ... or more than 100 times it

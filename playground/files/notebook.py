@@ -26,8 +26,8 @@ import nbformat
 import numpy as np
 from nbformat import v4
 
-from .datasets import DATASETS, EXTRA_FEATURES
-from .training import TrainingSession
+from ..datasets import DATASETS, EXTRA_FEATURES
+from ..training import TrainingSession
 
 HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
 CURVE_POINTS = 500  # the notebook records the cost about this many times

@@ -21,8 +21,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from playground import perceptron as pc
 from playground.plots import perceptron as plots
+from playground.teaching import perceptron as pc
 
 K = "perceptron."
 WEIGHT_KEYS = ("w0", "w1", "w2")

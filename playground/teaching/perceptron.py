@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from .datasets import GATE_INPUTS, GATE_TABLES
-from .engine import Network, Optimizer, make_optimizer
-from .engine.activations import HIDDEN_ACTIVATIONS
-from .settings import Field, parse_query_params
+from ..datasets import GATE_INPUTS, GATE_TABLES
+from ..engine import Network, Optimizer, make_optimizer
+from ..engine.activations import HIDDEN_ACTIVATIONS
+from ..settings import Field, parse_query_params
 
 Array = np.ndarray
 Weights = tuple[float, ...]

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..datasets import DATASETS
-from ..engine import HIDDEN_ACTIVATIONS, Network, gradient_check, overall_relative_difference
-from ..engine.gradcheck import FAIL_ABOVE, PASS_BELOW, LayerCheck, default_backward
-from ..plots.matrices import matrix_figure
-from ..stepthrough import (
+from ...datasets import DATASETS
+from ...engine import HIDDEN_ACTIVATIONS, Network, gradient_check, overall_relative_difference
+from ...engine.gradcheck import FAIL_ABOVE, PASS_BELOW, LayerCheck, default_backward
+from ...plots.inside_step import matrix_figure
+from ...teaching.inside_step import (
     BATCH_SIZE,
     PLANTED_BUGS,
     Matrix,

@@ -13,7 +13,7 @@ and says what to change. Limits: 5 MB and 5,000 data rows.
 
 Features are standardized, ``x = (value − mean) / std`` per column, so that any units land on
 the same scale as the built-in datasets (about −2…2); a regression target is standardized the
-same way. ``UploadedCSV`` is a ``playground.training.CustomData`` that also remembers the
+same way. ``UploadedCSV`` is a ``playground.datasets.CustomData`` that also remembers the
 means and standard deviations it used, so the page can show them.
 
 Pure Python and NumPy: no Streamlit here.
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .training import CustomData
+from ..datasets import CustomData
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -12,14 +12,12 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from ..compare import MAX_CONFIGS, compare, describe
-from ..datasets import DATASETS, PLANE_DATASETS
-from ..diagnosis import Diagnosis, diagnose_network, power_of_ten
-from ..engine.activations import HIDDEN_ACTIVATIONS
-from ..engine.initializers import INITIALIZERS
-from ..engine.optimizers import OPTIMIZERS
-from ..plots.curves import cost_figure
-from ..plots.gradients import (
+from ...datasets import DATASETS, PLANE_DATASETS
+from ...engine.activations import HIDDEN_ACTIVATIONS
+from ...engine.initializers import INITIALIZERS
+from ...engine.optimizers import OPTIMIZERS
+from ...plots.curves import cost_figure
+from ...plots.gradients import (
     activation_figure,
     compare_cost_figure,
     compare_profile_figure,
@@ -27,11 +25,13 @@ from ..plots.gradients import (
     gradient_profile_figure,
     unit_outputs_figure,
 )
-from ..settings import CUSTOM_INITIALIZER, MAX_SEED, Settings
-from ..training import TrainingSession
-from . import live
-from .live_chart import live_chart
-from .settings_ui import (
+from ...settings import CUSTOM_INITIALIZER, MAX_SEED, Settings
+from ...teaching.gradients.compare import MAX_CONFIGS, compare, describe
+from ...teaching.gradients.diagnosis import Diagnosis, diagnose_network, power_of_ten
+from ...training import TrainingSession
+from .. import live
+from ..live_chart import live_chart
+from ..settings_ui import (
     BATCH_SIZES,
     INIT_LABELS,
     LEARNING_RATES,

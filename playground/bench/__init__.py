@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m playground.bench`` (``suite``); ``ui`` drives the live app in Chromium."""

@@ -1,0 +1,1 @@
+"""Files in and out: notebook export, CSV upload (no Streamlit)."""

@@ -1,0 +1,1 @@
+"""The Gradients lab's logic: diagnosing a network's gradients, and comparing configurations."""

@@ -1,0 +1,1 @@
+"""One module per page, named after its file in ``pages/``: that page's widgets and views."""
