@@ -15,6 +15,7 @@ PAGES = {
         st.Page("pages/digits.py", title="Handwritten digits", icon=":material/draw:", url_path="digits"),
     ],
     "Understand": [
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
         st.Page("pages/perceptron.py", title="Perceptron & logic gates", icon=":material/power_input:", url_path="perceptron"),
         st.Page("pages/gradients.py", title="Gradients lab", icon=":material/trending_down:", url_path="gradients"),
         st.Page("pages/inside_step.py", title="Inside a step", icon=":material/biotech:", url_path="inside_step"),
