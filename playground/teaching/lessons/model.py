@@ -67,7 +67,7 @@ class Lesson:
     views: tuple[str, ...]
     reveals: Mapping[str, str]  # outcome -> template filled with the facts
     why: str  # markdown with LaTeX ($…$)
-    formula: str  # LaTeX, shown with st.latex
+    formula: tuple[str, ...]  # LaTeX lines, each shown with st.latex (short enough for a phone)
     variations: tuple[Variation, ...]
     open_in: str = "playground"
 
@@ -117,7 +117,8 @@ def parse_lesson(data: Mapping[str, Any], source: str = "<lesson>") -> Lesson:
             question=data["question"], predictions=predictions,
             settings=Settings(**_settings(data["settings"], source)), runs=runs, steps=int(data["steps"]),
             measure=data["measure"], expect=data["expect"], views=tuple(data["views"]),
-            reveals={k: v["text"] for k, v in data["reveal"].items()}, why=data["why"], formula=data["formula"],
+            reveals={k: v["text"] for k, v in data["reveal"].items()}, why=data["why"],
+            formula=(data["formula"],) if isinstance(data["formula"], str) else tuple(data["formula"]),
             variations=variations, open_in=data.get("open_in", "playground"),
         )
     except KeyError as missing:

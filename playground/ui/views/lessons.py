@@ -236,7 +236,8 @@ def reveal(lesson: Lesson, run: LessonRun, pick: str | None, present: bool) -> N
     text = reveal_text(lesson, facts)
     st.markdown(f"##### {text}" if present else text)
     st.markdown("**Why.** " + lesson.why.strip())
-    st.latex(lesson.formula)
+    for line in lesson.formula:
+        st.latex(line)
     page = lesson.open_in
     st.link_button(f"Open this experiment in the {PAGE_TITLES[page]}", lesson.playground_link(run.variation),
                    icon=":material/open_in_new:", help="Opens a new tab with every setting of the first run.")
@@ -266,7 +267,13 @@ def problems_notice() -> None:
                    icon="🔗")
 
 
+# Long formulas scroll sideways on a phone instead of running off the screen.
+STYLE = "<style>.stMarkdown .katex-display, [data-testid=stMarkdownContainer] .katex-display " \
+        "{overflow-x: auto; overflow-y: hidden; padding-bottom: 2px}</style>"
+
+
 def page() -> None:
+    st.html(STYLE)
     progress = load_progress()
     if st.session_state.get(PRESENT):
         st.set_page_config(initial_sidebar_state="collapsed")
