@@ -107,3 +107,44 @@ def gradient_figure(
                 "font": {"size": 13}},
         margin={"l": 60, "r": 20, "t": 95, "b": 45},
     ))
+
+
+def race_figure(
+    labels: list[str],
+    steps: list[np.ndarray],
+    train_costs: list[np.ndarray],
+    test_costs: list[np.ndarray] | None = None,
+    target: float | None = None,
+    height: int = 380,
+    title: str = "Cost during training, run by run",
+) -> go.Figure:
+    """Overlaid cost curves of several runs on the same data: training cost solid, test cost
+    (when given) dashed in the same colour, and the target cost as a dotted line."""
+    traces = []
+    finite = [c[np.isfinite(c)] for c in [*train_costs, *(test_costs or [])]]
+    top = max([float(np.percentile(c, 99)) for c in finite if c.size] + [0.05]) * 1.08
+    for i, label in enumerate(labels):
+        colour = layer_colour(i + 1)
+        curves = [("train", train_costs[i], "solid")]
+        if test_costs is not None:
+            curves.append(("test", test_costs[i], "dash"))
+        for part, cost, dash in curves:
+            y = np.asarray(cost, dtype=float)
+            traces.append(go.Scatter(
+                x=steps[i], y=np.where(np.isfinite(y), np.minimum(y, top), top), mode="lines",
+                name=f"{label}: {part}" if test_costs is not None else label, legendgroup=label,
+                line={"color": colour, "width": 2.5, "dash": dash}, customdata=y,
+                hovertemplate=f"{label}, {part}<br>update %{{x}}: J = %{{customdata:.4g}}<extra></extra>",
+            ))
+    shapes = []
+    if target is not None:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": target, "y1": target,
+                       "line": {"color": "#495057", "width": 1.5, "dash": "dot"}})
+    grid = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
+    return go.Figure(traces, layout(
+        title, height, shapes=shapes,
+        xaxis={"title": {"text": "update"}, "rangemode": "tozero", **grid},
+        yaxis={"title": {"text": "cost J"}, "range": [0, top], **grid},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": 13}},
+        margin={"l": 60, "r": 20, "t": 50, "b": 100},
+    ))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import DIVERGING_SCALE, layout
+from .style import DIVERGING_SCALE, class_colour, layout
 
 SIDE = 8  # the images are 8×8 pixels
 INK_SCALE = [[0.0, "#ffffff"], [1.0, "#101418"]]  # pixel 0 white paper, 1 black ink
@@ -150,4 +150,26 @@ def unit_weights_figure(
     return go.Figure([heat], layout(
         title, height, annotations=annotations, margin={"l": 10, "r": 10, "t": 45, "b": 10},
         datarevision=datarevision, **_square_axes(canvas),
+    ))
+
+
+def embedding_figure(points: np.ndarray, labels: np.ndarray, title: str, height: int = 420,
+                     n_classes: int | None = None) -> go.Figure:
+    """A 2-D map of hidden-layer features (m, 2), one coloured trace per true digit (so the
+    legend can hide a digit), the digit written on hover. Axes carry no units: only distances
+    between points mean something."""
+    labels = np.asarray(labels, dtype=int)
+    classes = range(n_classes) if n_classes else np.unique(labels)
+    traces = []
+    for k in classes:
+        where = labels == k
+        traces.append(go.Scattergl(
+            x=points[where, 0], y=points[where, 1], mode="markers", name=f"digit {k}",
+            marker={"size": 7, "color": class_colour(int(k)), "line": {"width": 0.5, "color": "white"}},
+            hovertemplate=f"true digit {k}<extra></extra>",
+        ))
+    hidden = {"showticklabels": False, "zeroline": False, "showgrid": False, "title": {"text": ""}}
+    return go.Figure(traces, layout(
+        title, height, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"itemsizing": "constant"},
     ))

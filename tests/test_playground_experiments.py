@@ -1,0 +1,89 @@
+"""The Playground's comparisons (practice exercises 1, 3, 4, 8): each race runs headless through
+the engine and its numbers say who won."""
+
+import numpy as np
+import pytest
+
+from playground.compare import compare
+from playground.plots.curves import race_figure
+from playground.settings import Settings
+from playground.teaching.playground import (
+    EXPERIMENTS,
+    generalisation_gap,
+    near_zero_weights,
+    race_rows,
+    race_verdict,
+    updates_to_reach,
+)
+
+BASE = Settings()  # the Playground's default: circles, 8 tanh units, α = 0.3, full batch
+
+
+def run(key, steps=None, base=BASE):
+    experiment = EXPERIMENTS[key]
+    return compare(base, experiment.changes(), steps or experiment.steps, labels=experiment.labels()), experiment
+
+
+def test_activation_race_sigmoid_is_slowest_on_circles():
+    """Exercise 1: same data, same network and seeds; sigmoid's small slope makes it crawl."""
+    runs, experiment = run("activations")
+    assert [r.settings.activation for r in runs] == ["sigmoid", "tanh", "relu"]
+    by = dict(zip(experiment.labels(), runs))
+    assert updates_to_reach(by["sigmoid"], 0.1) is None  # not in 1,000 updates
+    assert updates_to_reach(by["tanh"], 0.1) < 1000 and updates_to_reach(by["ReLU"], 0.1) < 1000
+    assert by["sigmoid"].history.column("test_metric")[-1] < 0.9 <= by["tanh"].history.column("test_metric")[-1]
+    verdict = race_verdict(runs, experiment.labels(), 0.1)
+    assert "sigmoid did not reach it in 1,000 updates" in verdict
+    rows = race_rows(runs, experiment.labels(), 0.1)
+    assert rows[0]["updates to J ≤ 0.1"] == "not in 1,000"
+    assert rows[1]["updates to J ≤ 0.1"] == f"{updates_to_reach(by['tanh'], 0.1):,}"
+
+
+def test_updates_to_reach_reads_the_first_recorded_update_below_the_target():
+    runs, _ = run("activations", steps=200)
+    tanh = runs[1]
+    steps, costs = tanh.history.column("step"), tanh.history.column("train_cost")
+    target = float(costs[len(costs) // 2])
+    reached = updates_to_reach(tanh, target)
+    assert costs[list(steps).index(reached)] <= target
+    assert all(c > target for s, c in zip(steps, costs) if s < reached)
+
+
+def test_stochastic_updates_are_noisier_than_full_batch():
+    """Exercise 4: the same number of updates; one example per update is a noisy path."""
+    runs, _ = run("batch", steps=300)
+    full, mini, single = (np.diff(r.history.column("train_cost")) for r in runs)
+    assert np.all(full <= 1e-12)  # full-batch gradient descent at this α only goes down
+    assert np.sum(single > 0) > 10  # stochastic: the cost goes up again and again
+
+
+def test_decay_makes_later_steps_smaller():
+    """Exercise 8: α_t = α·e^(−k·t) shrinks the steps, so a decayed run ends higher here."""
+    runs, _ = run("decay", steps=500)
+    assert runs[0].history.column("learning_rate")[-1] == pytest.approx(0.3)
+    assert runs[2].history.column("learning_rate")[-1] == pytest.approx(0.3 * np.exp(-0.003 * 500))
+    finals = [r.history.column("train_cost")[-1] for r in runs]
+    assert finals[0] < finals[1] < finals[2]
+
+
+def test_momentum_race_has_both_optimizers():
+    runs, experiment = run("momentum", steps=100)
+    assert [r.settings.optimizer for r in runs] == ["sgd", "momentum"]
+    assert "momentum β = 0.9" in race_verdict(runs, experiment.labels(), 10.0)
+
+
+def test_gap_and_near_zero_counts():
+    runs, _ = run("activations", steps=50)
+    for r in runs:
+        assert generalisation_gap(r) == pytest.approx(r.history.column("test_cost")[-1]
+                                                      - r.history.column("train_cost")[-1])
+    W = [None, np.array([[0.0, 5e-4], [-2e-3, 1.0]]), np.array([[1e-4]])]
+    assert near_zero_weights(W) == (3, 5)
+
+
+def test_race_figure_draws_train_and_test_and_the_target():
+    steps = [np.arange(5), np.arange(5)]
+    costs = [np.linspace(1, 0.1, 5), np.linspace(1, 0.5, 5)]
+    fig = race_figure(["a", "b"], steps, costs, [c + 0.1 for c in costs], target=0.2)
+    assert [t.name for t in fig.data] == ["a: train", "a: test", "b: train", "b: test"]
+    assert fig.layout.shapes[0].y0 == 0.2
