@@ -10,6 +10,7 @@ import streamlit as st
 from playground.engine import ACTIVATIONS, softmax
 from playground.plots.activations import activation_figure, softmax_figure
 from playground.teaching.inside_step import ACTIVATION_LATEX
+from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 
 K = "activations."
@@ -28,6 +29,7 @@ st.markdown(
     "A unit computes z = w·x + b and outputs a = g(z). Backpropagation multiplies the error by the "
     "slope g′(z) (dashed), so where the slope is flat (shaded) the unit stops learning."
 )
+exercises_help("activations")
 
 low, high = st.slider("z range", -12.0, 12.0, (-6.0, 6.0), step=0.5, key=K + "z_range",
                       help="Widen it to see sigmoid and tanh flatten out.")

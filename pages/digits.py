@@ -3,9 +3,11 @@
 import streamlit as st
 
 from playground.ui import export_ui, live
+from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import save_settings, url_problem_notice
 from playground.ui.views import digits as ui
+from playground.ui.views.digits_features import features_section
 
 ensure_app_router()
 
@@ -13,6 +15,7 @@ st.title("Handwritten digits")
 st.markdown("Does this work on real data? Train the same kind of network on scikit-learn's 1,797 handwritten "
             "digits — 8×8 pixel images, so 64 inputs — to tell 0 from 1 or all ten digits apart, and watch "
             "which digits it confuses and what its hidden units learn to look for.")
+exercises_help("digits")
 
 settings = ui.load()
 url_problem_notice(ui.PREFIX)
@@ -28,6 +31,7 @@ sample_mode = options[0].segmented_control("Test images", list(ui.SAMPLE_MODES),
 options[1].markdown(ui.architecture_caption(session))
 
 live.live_area(ui.PREFIX, ui.get_session, lambda s, tick: ui.render_views(s, tick, sample_mode))
+features_section(session, live.is_playing(ui.PREFIX))
 
 with st.expander("Download and share"):
     st.markdown("The address bar holds every setting: copy it to share this exact experiment. The notebook "

@@ -7,6 +7,7 @@ the diagnosis and the comparison runner in playground/teaching/gradients/.
 import streamlit as st
 
 from playground.ui import live
+from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
 from playground.ui.settings_ui import save_settings, url_problem_notice
@@ -25,6 +26,7 @@ st.markdown(
     "back to the input. Build a deep network, look at how much gradient each layer receives, and try "
     "what fixes vanishing and exploding gradients."
 )
+exercises_help("gradients")
 url_problem_notice(ui.PREFIX)
 ui.preset_buttons(settings)
 st.markdown(ui.architecture_caption(session))

@@ -8,8 +8,10 @@ playground/ui/views/inside_step.py; the stages in playground/teaching/inside_ste
 import streamlit as st
 
 from playground.teaching.inside_step import trace_step
+from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.views import inside_step as ui
+from playground.ui.views.inside_step_vectorization import vectorization_section
 
 ensure_app_router()
 
@@ -19,6 +21,7 @@ st.markdown(
     "numbers the engine computes, in the notation of the lecture notes. Use them to check your own "
     "hand-written backprop."
 )
+exercises_help("inside_step")
 
 setup = ui.setup_controls()
 if setup is not None:
@@ -32,3 +35,6 @@ if setup is not None:
 
     st.divider()
     ui.gradient_check_section(setup.net, setup.X, setup.Y, setup.l2)
+
+    st.divider()
+    vectorization_section(setup.net, setup.X, [stage.key for stage in trace.stages])

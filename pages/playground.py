@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.settings import Settings
 from playground.ui import export_ui, live, upload_ui
+from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
 from playground.ui.settings_ui import (
@@ -15,6 +16,7 @@ from playground.ui.settings_ui import (
     url_problem_notice,
 )
 from playground.ui.views.playground import architecture_caption, boundary_snapshot, downloads, render_views
+from playground.ui.views.playground_compare import compare_panel
 
 PREFIX = "pg"
 LIMITS = page_limits(max_layers=8, max_width=32)
@@ -33,6 +35,7 @@ if not present:
     st.title("Neural Playground")
     st.markdown("Pick a dataset and a network in the sidebar, press **Play**, and watch a NumPy "
                 "network learn: the boundary it draws, its cost, and the gradients in every layer.")
+    exercises_help("playground")
 url_problem_notice(PREFIX)
 
 if present:
@@ -77,3 +80,4 @@ if not present:
         upload_ui.share_note(PREFIX)
         downloads(session)
         export_ui.notebook_button(session, PREFIX, "Playground")
+    compare_panel(settings)

@@ -154,4 +154,4 @@ def agreement_sentence(before: Embedding, after: Embedding, step: int) -> str:
                "the clusters are less clear than at the start")
     return (f"In the {METHODS[after.method]} map of layer {after.layer}, an image's nearest neighbour shows the same "
             f"digit for **{before.agreement:.0%}** of the images before training and **{after.agreement:.0%}** "
-            f"after {step:,} updates (chance: {chance:.0%}): {verdict}.")
+            f"after {step:,} update{'s' if step != 1 else ''} (chance: {chance:.0%}): {verdict}.")

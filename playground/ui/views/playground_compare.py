@@ -1,0 +1,89 @@
+"""The Playground's "Compare" panel: practice exercises 1, 3, 4, 7, 8 and L1 against L2 as races.
+
+Pick a question; the panel trains its variants of the page's current settings (same data and
+seeds) with the comparison runner, then shows the overlaid cost curves, a table of numbers and
+the answer in a sentence computed from them (playground/teaching/playground.py). Results are
+kept in session state under ``pg.compare.*`` until the next comparison.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...compare import compare
+from ...plots.curves import race_figure
+from ...settings import Settings
+from ...teaching.playground import EXPERIMENTS, Experiment, gap_verdict, race_rows, race_verdict
+from .. import live
+from ..exercises import apply_preset
+
+PREFIX = "pg"
+K = "pg.compare."
+STEP_CHOICES = (300, 1000, 2000, 3000)
+TARGETS = (0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01)
+GAP_EXPERIMENTS = {"dropout": "dropout", "regularization": "regularization"}  # answered by the train/test gap
+
+
+def _label(key: str) -> str:
+    e = EXPERIMENTS[key]
+    return f"{e.title} ({e.exercise})"
+
+
+def _request() -> None:
+    live.set_playing(PREFIX, False)  # the runs get the CPU
+    st.session_state[K + "requested"] = True
+
+
+def compare_panel(settings: Settings) -> None:
+    st.header("Compare", anchor="compare")
+    st.markdown("Race variants of **this page's network and data** — same data, same initial weights, the same "
+                "number of updates — and read the answer to an exercise of the notes off the curves.")
+    key = st.segmented_control("Question", list(EXPERIMENTS), format_func=_label, default="activations",
+                               key=K + "experiment") or "activations"
+    experiment = EXPERIMENTS[key]
+    st.markdown(f"**{experiment.exercise}.** {experiment.question}")
+    if experiment.setup:
+        st.button(f"Load the {experiment.setup_label}", icon=":material/tune:", key=K + "setup",
+                  on_click=apply_preset, args=("playground", dict(experiment.setup)))
+    c = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+    steps = c[0].select_slider("Updates per run", STEP_CHOICES, value=experiment.steps, key=K + f"steps.{key}")
+    target = c[1].select_slider("Target training cost", TARGETS, value=0.1, key=K + "target",
+                                help="The table counts the updates each run needed to get this low.")
+    c[2].button("Run comparison", icon=":material/compare_arrows:", key=K + "run", type="primary",
+                width="stretch", on_click=_request)
+    runs_text = " · ".join(f"{label}" for label in experiment.labels())
+    st.caption(f"Runs: {runs_text} — everything else as in the sidebar.")
+    if st.session_state.pop(K + "requested", False):
+        _run(settings, experiment, steps)
+    _results(target)
+
+
+def _run(settings: Settings, experiment: Experiment, steps: int) -> None:
+    bar = st.progress(0.0, text="Starting…")
+    runs = compare(settings, experiment.changes(), steps, labels=experiment.labels(),
+                   progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
+    bar.empty()
+    st.session_state[K + "result"] = (experiment.key, runs, settings, steps)
+
+
+def _results(target: float) -> None:
+    result = st.session_state.get(K + "result")
+    if result is None:
+        return
+    key, runs, settings, steps = result
+    experiment = EXPERIMENTS[key]
+    labels = experiment.labels()
+    regression = settings.task == "regression"
+    gap = key in GAP_EXPERIMENTS
+    st.caption(f"Last comparison: {_label(key)}, {len(runs)} runs of {steps:,} updates on the settings of that "
+               "moment.")
+    if gap:
+        st.markdown(gap_verdict(runs[0], runs[-1], GAP_EXPERIMENTS[key]))
+    else:
+        st.markdown(race_verdict(runs, labels, target, regression))
+    fig = race_figure(labels, [r.history.column("step") for r in runs], [r.history.column("train_cost") for r in runs],
+                      [r.history.column("test_cost") for r in runs] if gap else None, target=None if gap else target)
+    st.plotly_chart(fig, key=K + "chart")
+    st.caption("Solid: training cost; dashed: test cost." if gap else
+               "Training cost of every run; the dotted line is the target.")
+    st.dataframe(race_rows(runs, labels, target, regression), hide_index=True, width="stretch")

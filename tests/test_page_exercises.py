@@ -1,0 +1,92 @@
+"""AppTest: the practice exercises in the pages — every page's "Exercises from the notes" help
+and its set-up buttons, the Playground's Compare panel, the Digits feature maps and Inside a
+step's vectorization timing."""
+
+from __future__ import annotations
+
+import conftest
+import pytest
+
+from playground.teaching.exercises import EXERCISES, PAGES
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def expander_text(at) -> str:
+    exp = next(e for e in at.expander if e.label.startswith("Exercises from the notes"))
+    return " ".join(m.value for m in exp.markdown)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_names_every_exercise_and_where_it_is_done(page):
+    at = conftest.make_app(f"pages/{page}.py", timeout=120)
+    text = expander_text(at)
+    for exercise in EXERCISES:
+        assert exercise.name in text, exercise.name
+    mine = [e for e in EXERCISES if e.page == page]
+    assert f"({len(mine)} on this page)" in next(e.label for e in at.expander if e.label.startswith("Exercises"))
+
+
+def test_a_preset_on_another_page_sets_it_up_and_goes_there():
+    at = conftest.make_app("pages/playground.py", timeout=120)
+    button(at, "3 hidden layers (64, 32, 16)").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Handwritten digits"
+    settings = at.session_state["digits.settings"]
+    assert settings.dataset == "digits10" and settings.hidden_sizes == (64, 32, 16)
+    assert at.session_state["digits.session"].layer_sizes == (64, 64, 32, 16, 10)
+
+
+def test_a_preset_on_this_page_changes_its_widgets():
+    at = conftest.make_app("pages/gradients.py", timeout=120)
+    at.session_state["gradients.settings"] = at.session_state["gradients.settings"].replace(hidden_sizes=(8,) * 3)
+    at.run()
+    button(at, "10-layer sigmoid (vanishing)").click().run()
+    assert not at.exception
+    assert at.session_state["gradients.settings"].hidden_sizes == (16,) * 10
+    assert next(s for s in at.slider if s.label == "Hidden layers").value == 10
+
+
+def test_playground_compare_races_the_three_activations():
+    at = conftest.make_app("pages/playground.py", timeout=180)
+    at.select_slider(key="pg.compare.steps.activations").set_value(300).run()
+    button(at, "Run comparison").click().run()
+    assert not at.exception
+    key, runs, _, steps = at.session_state["pg.compare.result"]
+    assert key == "activations" and steps == 300
+    assert [r.settings.activation for r in runs] == ["sigmoid", "tanh", "relu"]
+    table = at.dataframe[-1].value
+    assert list(table["run"]) == ["sigmoid", "tanh", "ReLU"]
+    verdict = " ".join(m.value for m in at.markdown)
+    assert "reached J ≤ 0.1 first" in verdict or "did not reach it in 300 updates" in verdict
+
+
+def test_inside_step_times_a_layer_both_ways_and_checks_they_are_equal():
+    at = conftest.make_app("pages/inside_step.py", timeout=120)
+    button(at, "Time both").click().run()
+    assert not at.exception
+    timing, dot = at.session_state["inside_step.vectorize.result"]
+    assert timing.equal and timing.columns_used == 1000 and timing.ratio > 1
+    assert any("Same result" in s.value for s in at.success)
+    assert [m.label for m in at.metric][-3:] == ["Python loops", "W @ A + b", "vectorized is faster by"]
+    assert dot.equal and "The notes' experiment" in " ".join(m.value for m in at.markdown)
+    button(at, "Show how b[1] is broadcast (stage above)").click().run()
+    assert at.session_state["inside_step.stage"] == 1  # "Layer 1: linear step Z[1]"
+
+
+def test_digits_feature_maps_before_and_after_training():
+    at = conftest.make_app("pages/digits.py", timeout=180)
+    session = at.session_state["digits.session"]
+    session.train(200)
+    button(at, "Draw the maps").click().run()
+    assert not at.exception
+    before, after, step = at.session_state["digits.features.shown"]
+    assert step == 200 and before.method == after.method == "pca" and before.layer == 1
+    assert before.points.shape == (len(session.y_test), 2)
+    assert any("nearest neighbour shows the same digit" in m.value for m in at.markdown)
+    cache = at.session_state["digits.features.cache"]
+    assert len(cache) == 2
+    button(at, "Draw the maps").click().run()  # same state: from the cache
+    assert len(cache) == 2
