@@ -16,6 +16,7 @@ from .style import BINARY_SCALE, NEGATIVE, POSITIVE, layout
 THUMB_HALF = 0.42  # half the side of a thumbnail (node spacing within a layer is 1)
 ASPECT = 2.6  # width / height the diagram aims for, so layers spread across the page
 WIDTH_BINS = (0.25, 0.75, 1.5)  # |w| thresholds for thin / medium / thick edges
+NEAR_ZERO_COLOUR = "#ced4da"
 
 
 def node_positions(layer_sizes: tuple[int, ...]) -> list[np.ndarray]:
@@ -38,9 +39,13 @@ def network_figure(
     unit_grids: list[np.ndarray] | None = None,
     height: int = 420,
     big: bool = False,
+    near_zero: float | None = None,
+    title: str = "Network: weights and what each neuron responds to",
 ) -> go.Figure:
     """W, b: the network's lists (index 0 unused). unit_grids: list over layers 0..L of
-    (n[l], R, R) activation grids (layer 0 = the input features) or None for plain nodes."""
+    (n[l], R, R) activation grids (layer 0 = the input features) or None for plain nodes.
+    near_zero: weights with |w| below it are drawn as thin dotted grey lines (switched off,
+    e.g. by L1) instead of by sign and size."""
     ys = node_positions(layer_sizes)
     max_n = max(layer_sizes)
     gap = layer_gap(layer_sizes)
@@ -56,16 +61,21 @@ def network_figure(
             for i in range(layer_sizes[l - 1]):
                 w = float(Wl[j, i])
                 width_bin = int(np.searchsorted(WIDTH_BINS, abs(w) / scale * 2))
-                xs_, ys_ = groups.setdefault((POSITIVE if w >= 0 else NEGATIVE, width_bin), ([], []))
+                colour = POSITIVE if w >= 0 else NEGATIVE
+                if near_zero is not None and abs(w) < near_zero:
+                    colour, width_bin = NEAR_ZERO_COLOUR, -1
+                xs_, ys_ = groups.setdefault((colour, width_bin), ([], []))
                 xs_ += [(l - 1) * gap + THUMB_HALF, l * gap - THUMB_HALF, None]
                 ys_ += [ys[l - 1][i], ys[l][j], None]
                 mid_x.append((l - 0.5) * gap)
                 mid_y.append((ys[l - 1][i] + ys[l][j]) / 2)
                 mid_text.append(f"W[{l}][{j + 1},{i + 1}] = {w:.3f}")
-    for (colour, width_bin), (xs_, ys_) in sorted(groups.items()):
+    for (colour, width_bin), (xs_, ys_) in sorted(groups.items(), key=lambda item: item[0][1]):
+        faint = width_bin < 0  # near-zero weights: underneath the others, dotted
         traces.append(go.Scatter(
             x=xs_, y=ys_, mode="lines", hoverinfo="skip", showlegend=False,
-            line={"color": colour, "width": 0.6 + 1.6 * width_bin}, opacity=0.75,
+            line={"color": colour, "width": 1.0 if faint else 0.6 + 1.6 * width_bin, "dash": "dot" if faint else "solid"},
+            opacity=0.75,
         ))
     traces.append(go.Scatter(
         x=mid_x, y=mid_y, mode="markers", marker={"size": 6, "color": "rgba(0,0,0,0)"},
@@ -103,7 +113,7 @@ def network_figure(
     ))
     labels = ["input"] + [f"layer {l}" for l in range(1, len(layer_sizes) - 1)] + ["output"]
     return go.Figure(traces, layout(
-        "Network: weights and what each neuron responds to", height, big,
+        title, height, big,
         xaxis={"tickvals": [l * gap for l in range(len(layer_sizes))], "ticktext": labels, "showgrid": False,
                "zeroline": False, "range": [-0.6, (len(layer_sizes) - 1) * gap + 0.6]},
         yaxis={"visible": False, "range": [-max_n / 2 - 0.1, max_n / 2 + 0.1], "scaleanchor": "x",

@@ -48,7 +48,7 @@ def exercises_help(here: str) -> None:
     mine = [e for e in EXERCISES if e.page == here]
     others = [e for e in EXERCISES if e.page != here]
     with st.expander(f"Exercises from the notes ({len(mine)} on this page)", icon=":material/school:"):
-        st.caption("The practice exercises of the course notes, and where in this app each one is done.")
+        st.markdown("*The practice exercises of the course notes, and where in this app each one is done.*")
         for exercise in mine:
             _row(exercise, here)
         if others:
@@ -63,10 +63,10 @@ def _row(exercise: Exercise, here: str) -> None:
     text.markdown(f"**{exercise.name}** — {exercise.question}  \n*{place}:* {exercise.where}")
     with buttons:
         if not available(exercise, KNOWN_FIELDS):
-            st.caption("Needs an engine feature that is not available yet.")
+            st.markdown(":gray[Needs an engine feature that is not available yet.]")
             return
         for label, changes in exercise.presets:
-            st.button(label, key=f"exercises.{here}.{exercise.page}.{label}", icon=":material/tune:",
+            st.button(label, key=f"{PREFIXES.get(here, here)}.exercises.{exercise.page}.{label}", icon=":material/tune:",
                       on_click=_set_up, args=(exercise.page, dict(changes), here), width="stretch",
                       help=f"Set up {PAGES[exercise.page]} for this exercise" + ("" if exercise.page == here
                                                                                    else " and go there"))
