@@ -4,9 +4,9 @@ the engine and its numbers say who won."""
 import numpy as np
 import pytest
 
-from playground.compare import compare
 from playground.plots.curves import race_figure
 from playground.settings import Settings
+from playground.teaching.gradients.compare import compare
 from playground.teaching.playground import (
     EXPERIMENTS,
     generalisation_gap,

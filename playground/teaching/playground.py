@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compare import ComparisonRun
+from .gradients.compare import ComparisonRun
 
 NEAR_ZERO = 1e-3  # |w| below this counts as "switched off" (L1 makes many; L2 only shrinks)
 

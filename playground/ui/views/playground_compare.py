@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...compare import compare
 from ...plots.curves import race_figure
 from ...settings import Settings
+from ...teaching.gradients.compare import compare
 from ...teaching.playground import EXPERIMENTS, Experiment, gap_verdict, race_rows, race_verdict
 from .. import live
 from ..exercises import apply_preset
