@@ -54,7 +54,8 @@ ENGINE_FILES = sorted((LIBRARY / "engine").glob("*.py"))
 def test_engine_imports_only_numpy_and_itself(path):
     for name in imported_modules(path):
         top = name.split(".")[0]
-        assert top in {"numpy", "__future__", "collections", "dataclasses", "typing", "math", "numbers", "playground"}, name
+        assert top in {"numpy", "__future__", "collections", "copy", "dataclasses", "typing", "math", "numbers",
+                       "playground"}, name
         assert not name.startswith("playground.") or name.startswith("playground.engine"), name
 
 

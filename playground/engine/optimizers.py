@@ -9,6 +9,9 @@ CONCEPTS.md §7:
 - momentum:  v := β v + (1-β) dW;                W := W - α v
 - RMSProp:   s := β s + (1-β) dW²;               W := W - α dW / (√s + ε)
 - Adam:      v, s as above, bias-corrected by 1-β^t;  W := W - α v̂ / (√ŝ + ε)
+
+The same rule updates every learned parameter list the network names in ``net.trainable``:
+W and b, and batch norm's γ and β (gradients ``grads.dgamma``, ``grads.dbeta``).
 """
 
 from __future__ import annotations
@@ -22,8 +25,18 @@ from .network import Gradients, Network
 
 
 def _zeros_like_parameters(net: Network) -> dict[str, list]:
-    """Per-layer zero arrays shaped like W[l] and b[l], for an optimizer's running averages."""
-    return {key: [None] + [np.zeros_like(p) for p in getattr(net, key)[1:]] for key in "Wb"}
+    """Per-layer zero arrays shaped like W[l], b[l] (γ[l], β[l]), for running averages."""
+    return {key: [None if p is None else np.zeros_like(p) for p in getattr(net, key)] for key in net.trainable}
+
+
+def _pairs(net: Network, grads: Gradients):
+    """(parameter list, gradient list) for W, b (and γ, β with batch norm)."""
+    return [(key, getattr(net, key), getattr(grads, "d" + key)) for key in net.trainable]
+
+
+def _layers(params: list):
+    """The layers l that have this parameter (γ and β: the hidden layers with batch norm)."""
+    return [l for l in range(1, len(params)) if params[l] is not None]
 
 
 def check_learning_rate(learning_rate) -> float:
@@ -52,9 +65,9 @@ class SGD(Optimizer):
 
     def update(self, net: Network, grads: Gradients, learning_rate: float) -> None:
         learning_rate = check_learning_rate(learning_rate)
-        for l in range(1, net.L + 1):
-            net.W[l] = net.W[l] - learning_rate * grads.dW[l]
-            net.b[l] = net.b[l] - learning_rate * grads.db[l]
+        for _, params, g in _pairs(net, grads):
+            for l in _layers(params):
+                params[l] = params[l] - learning_rate * g[l]
 
 
 class Momentum(Optimizer):
@@ -71,9 +84,9 @@ class Momentum(Optimizer):
         if self.v is None:
             self.v = _zeros_like_parameters(net)
         beta = self.beta
-        for key, g in (("W", grads.dW), ("b", grads.db)):
-            params, v = getattr(net, key), self.v[key]
-            for l in range(1, net.L + 1):
+        for key, params, g in _pairs(net, grads):
+            v = self.v[key]
+            for l in _layers(params):
                 v[l] = beta * v[l] + (1 - beta) * g[l]
                 params[l] = params[l] - learning_rate * v[l]
 
@@ -92,9 +105,9 @@ class RMSProp(Optimizer):
         if self.s is None:
             self.s = _zeros_like_parameters(net)
         beta, eps = self.beta, self.epsilon
-        for key, g in (("W", grads.dW), ("b", grads.db)):
-            params, s = getattr(net, key), self.s[key]
-            for l in range(1, net.L + 1):
+        for key, params, g in _pairs(net, grads):
+            s = self.s[key]
+            for l in _layers(params):
                 s[l] = beta * s[l] + (1 - beta) * (g[l] * g[l])
                 params[l] = params[l] - learning_rate * g[l] / (np.sqrt(s[l]) + eps)
 
@@ -120,9 +133,9 @@ class Adam(Optimizer):
         # v̂ = v / (1-β1^t), ŝ = s / (1-β2^t). Correcting s before adding ε (not folding both
         # corrections into α) keeps ε from shrinking the early steps of tiny gradients.
         correct1, correct2 = 1.0 / (1 - b1**self.t), 1.0 / (1 - b2**self.t)
-        for key, g in (("W", grads.dW), ("b", grads.db)):
-            params, v, s = getattr(net, key), self.v[key], self.s[key]
-            for l in range(1, net.L + 1):
+        for key, params, g in _pairs(net, grads):
+            v, s = self.v[key], self.s[key]
+            for l in _layers(params):
                 v[l] = b1 * v[l] + (1 - b1) * g[l]
                 s[l] = b2 * s[l] + (1 - b2) * (g[l] * g[l])
                 params[l] = params[l] - learning_rate * (v[l] * correct1) / (np.sqrt(s[l] * correct2) + eps)

@@ -3,6 +3,8 @@
 These feed the gradient views: ||dW[l]|| and ||dA[l]|| per layer (the slope of that profile
 is the vanishing/exploding story), mean |dW[l]|, and the share of a layer's units that sit in
 a flat region (saturated sigmoid/tanh) or pass no gradient for any example (dead ReLU).
+Saturation is read on what the activation actually sees: Z̃[l] = γ Z_norm + β with batch norm
+(a sigmoid layer whose raw Z[l] is huge is not saturated once batch norm rescales it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class LayerStats:
     mean_abs_dW: np.ndarray
     saturated_fraction: np.ndarray  # share of (unit, example) entries in a flat region
     dead_fraction: np.ndarray  # share of units with no gradient for every example
+    grad_norm_gamma: np.ndarray | None = None  # ||dγ[l]|| with batch norm (NaN for the output layer)
+    grad_norm_beta: np.ndarray | None = None  # ||dβ[l]||
 
 
 def gradient_norms(grads: Gradients) -> np.ndarray:
@@ -41,7 +45,7 @@ def layer_stats(net: Network, cache: Cache, grads: Gradients) -> LayerStats:
     for l in range(1, L):
         if grads.dA[l] is not None:
             norm_A[l - 1] = np.linalg.norm(grads.dA[l])
-        Z, A = cache.Z[l], cache.A[l]
+        Z, A = cache.Z_tilde[l], cache.G[l]  # the activation's input and output
         if activation.saturated is not None:
             flat = activation.saturated(Z, A)
             saturated[l - 1] = flat.mean()
@@ -50,12 +54,18 @@ def layer_stats(net: Network, cache: Cache, grads: Gradients) -> LayerStats:
                 dead[l - 1] = flat.all(axis=1).mean()
         if net.hidden_activation == "leaky_relu":
             dead[l - 1] = (Z <= 0).all(axis=1).mean()
+    bn_norms = {}
+    if net.batch_norm:
+        for key in ("dgamma", "dbeta"):
+            bn_norms[key] = np.array([np.nan if g is None else np.linalg.norm(g) for g in getattr(grads, key)[1:]])
     return LayerStats(
         grad_norm_W=gradient_norms(grads),
         grad_norm_A=norm_A,
         mean_abs_dW=np.array([np.mean(np.abs(dW)) for dW in grads.dW[1:]]),
         saturated_fraction=saturated,
         dead_fraction=dead,
+        grad_norm_gamma=bn_norms.get("dgamma"),
+        grad_norm_beta=bn_norms.get("dbeta"),
     )
 
 
