@@ -2,17 +2,20 @@
 
     python -m playground train --dataset circles --hidden 8,8 --activation tanh --init xavier \\
         --optimizer adam --lr 0.01 --batch 32 --steps 2000 --seed 0 [--json] [--save model.npz]
+    python -m playground train --hidden 16,16,16,16 --activation sigmoid --batch-norm --residual \\
+        --dropout 0.2 --l1 0.001
 
 Every flag maps onto one field of ``playground.settings.FIELDS`` and is checked by that same
 schema, so the command line accepts exactly what the app and its links accept. A bad value
 exits with status 2 and a message naming the flag and the allowed range. ``--save`` writes
 W1..WL and b1..bL in the lecture shapes (``W[l]``: (n[l], n[l-1]), ``b[l]``: (n[l], 1)) plus
 the settings as a JSON string under the key ``settings`` (and the layer sizes, activations and
-status under ``training``), so a notebook can rebuild the model::
+status under ``training``); with ``--batch-norm`` also gamma1.., beta1.., running_mean1..,
+running_var1.. of the hidden layers. A notebook can rebuild the model::
 
     data = np.load("model.npz")
     settings = Settings(**json.loads(str(data["settings"])))
-    net.set_layer(1, W=data["W1"], b=data["b1"])   # … for every layer of a matching Network
+    net.load_parameters(data)   # a Network built from the same settings (every W, b, γ, β, …)
 """
 
 from __future__ import annotations
@@ -53,6 +56,10 @@ FLAGS = (
     ("--batch", "batch_size", "N"),
     ("--l2", "l2", "LAMBDA"),
     ("--decay", "lr_decay", "K"),
+    ("--l1", "l1", "LAMBDA"),
+    ("--batch-norm", "batch_norm", None),
+    ("--residual", "residual", None),
+    ("--dropout", "dropout", "RATE"),
 )
 
 
@@ -60,6 +67,8 @@ def allowed(field: Field) -> str:
     """The allowed values of a setting, in words."""
     if field.kind == "int":
         return f"a whole number between {int(field.low)} and {int(field.high)}"
+    if field.kind == "float" and field.high_open:
+        return f"a number from {field.low:g} up to (not including) {field.high:g}"
     if field.kind == "float":
         return f"a number between {field.low:g} and {field.high:g}"
     if field.kind == "choice":
@@ -116,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = Settings()
     for flag, name, metavar in FLAGS:
         field = FIELDS[name]
+        if field.kind == "bool":  # a switch: present = on (the default is off)
+            train.add_argument(flag, dest=name, action="store_const", const=True, default=None,
+                               help=f"{field.help} (default off)")
+            continue
         default = field.format(getattr(defaults, name)) or "''"
         kwargs: dict[str, Any] = {"dest": name, "metavar": metavar, "default": None}
         if field.kind == "choice":
@@ -203,6 +216,17 @@ def format_number(value: float | None, spec: str = ".4f") -> str:
     return format(value, ".3e") if abs(value) >= 1e5 else format(value, spec)
 
 
+def fixes_line(s: dict[str, Any]) -> list[str]:
+    """Batch norm, skips, dropout and L1 when any is on (one line; nothing otherwise)."""
+    fixes = [name for name, on in (("batch norm", s.get("batch_norm")), ("residual connections", s.get("residual")))
+             if on]
+    if s.get("dropout"):
+        fixes.append(f"dropout {s['dropout']:g} (keep_prob {1 - s['dropout']:g})")
+    if s.get("l1"):
+        fixes.append(f"L1 λ₁={s['l1']:g}")
+    return ["  ·  ".join(fixes)] if fixes else []
+
+
 def format_table(result: dict[str, Any]) -> str:
     """The short human-readable report."""
     s = result["settings"]
@@ -214,6 +238,7 @@ def format_table(result: dict[str, Any]) -> str:
         f"{result['output_activation']} output)  ·  init {s['initializer']}  ·  seed {s['weight_seed']}",
         f"{s['optimizer']}  α={s['learning_rate']:g}  {batch}  λ={s['l2']:g}  decay={s['lr_decay']:g}  ·  "
         f"{result['updates']} updates, {result['epochs']} epochs, {result['seconds']:.2f} s",
+        *fixes_line(s),
         "",
         f"{'':8}{'cost':>10}{metric:>10}",
         f"{'train':8}{format_number(result['train_cost']):>10}{format_number(result['train_metric']):>10}"

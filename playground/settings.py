@@ -19,13 +19,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from .datasets import DATASETS, EXTRA_FEATURES
 from .engine.activations import HIDDEN_ACTIVATIONS
 from .engine.initializers import INITIALIZERS
-from .engine.network import MAX_HIDDEN_LAYERS, MAX_WIDTH
+from .engine.network import MAX_HIDDEN_LAYERS, MAX_WIDTH, check_residual_widths
 from .engine.optimizers import OPTIMIZERS
 
 MAX_SEED = 2**31 - 1
+COMBINATION_FIELDS = ("residual", "batch_norm")  # dropped from a link when they clash with the rest
 CUSTOM_INITIALIZER = "custom"  # W = init_std · N(0, 1), the Gradients lab's "custom σ"
 
 
@@ -34,12 +37,13 @@ class Field:
     """One setting: how to parse it from text, and what values are allowed."""
 
     name: str
-    kind: str  # "int", "float", "choice", "int_list", "choice_list"
+    kind: str  # "int", "float", "bool", "choice", "int_list", "choice_list"
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
     help: str = ""
     item_high: int = MAX_WIDTH  # int_list: the largest allowed entry (a layer width)
+    high_open: bool = False  # float: the value must stay below ``high`` (dropout rate < 1)
 
     def parse(self, text: str) -> Any:
         """Text (from a URL or command line) → value; ValueError naming the allowed range."""
@@ -50,6 +54,11 @@ class Field:
             return self.check(float(text))
         if self.kind == "choice":
             return self.check(text)
+        if self.kind == "bool":
+            word = text.lower()
+            if word not in BOOL_WORDS:
+                raise ValueError(f"{self.name} must be on or off (1/0, true/false), got {text!r}")
+            return BOOL_WORDS[word]
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if self.kind == "int_list":
             return self.check(tuple(int(p) for p in parts))
@@ -68,8 +77,13 @@ class Field:
                 raise ValueError(f"{self.name} must be a finite number")
             if self.kind == "int" and not float(value).is_integer():
                 raise ValueError(f"{self.name} must be a whole number between {low} and {high}, got {value}")
+            if self.high_open and not self.low <= value < self.high:
+                raise ValueError(f"{self.name} must be at least {low} and below {high}, got {value}")
             if not self.low <= value <= self.high:
                 raise ValueError(f"{self.name} must be between {low} and {high}, got {value}")
+        elif self.kind == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"{self.name} must be True or False, got {value!r}")
         elif self.kind == "choice":
             if value not in self.choices:
                 raise ValueError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
@@ -92,6 +106,8 @@ class Field:
             return ",".join(str(v) for v in value)
         if self.kind == "float":
             return repr(float(value))
+        if self.kind == "bool":
+            return "1" if value else "0"
         return str(value)
 
 
@@ -119,7 +135,11 @@ def parse_query_params(
     return values, problems
 
 
+BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
+              "off": False, "": False}
+
 KIND_WORDS = {
+    "bool": "not on or off (1 or 0)",
     "int": "not a whole number",
     "float": "not a number",
     "choice": "not one of the choices",
@@ -146,6 +166,11 @@ FIELDS: dict[str, Field] = {
         Field("batch_size", "int", 0, 100_000, help="examples per update (0 = full batch)"),
         Field("l2", "float", 0.0, 10.0, help="L2 penalty λ"),
         Field("lr_decay", "float", 0.0, 1.0, help="learning-rate decay k in α·e^(-k·t)"),
+        Field("l1", "float", 0.0, 10.0, help="L1 penalty λ₁ (cost + (λ₁/m)·Σ|W|)"),
+        Field("batch_norm", "bool", help="batch normalization before every hidden activation"),
+        Field("residual", "bool", help="residual connections A[l] = g(Z[l]) + A[l-2] (equal widths)"),
+        Field("dropout", "float", 0.0, 1.0, high_open=True,
+              help="dropout rate: the fraction of hidden units dropped in training (keep_prob = 1 - rate)"),
     )
 }
 
@@ -170,6 +195,10 @@ class Settings:
     batch_size: int = 0
     l2: float = 0.0
     lr_decay: float = 0.0
+    l1: float = 0.0
+    batch_norm: bool = False
+    residual: bool = False
+    dropout: float = 0.0
 
     def __post_init__(self):
         object.__setattr__(self, "features", tuple(self.features))
@@ -178,6 +207,26 @@ class Settings:
             f.check(getattr(self, f.name))
             if f.kind == "int":  # 300.0 or np.int64(300) → 300, so sizes can index and slice
                 object.__setattr__(self, f.name, int(getattr(self, f.name)))
+            if f.kind == "bool":
+                object.__setattr__(self, f.name, bool(getattr(self, f.name)))
+        self.check_combination()
+
+    def check_combination(self) -> None:
+        """Settings that are fine alone but not together; ValueError saying what to change."""
+        if self.residual:
+            check_residual_widths(self.hidden_sizes)
+        if self.batch_norm and self.batch_size == 1:
+            raise ValueError("batch normalization needs at least 2 examples per batch (it normalizes over the "
+                             "batch); choose a larger batch size or turn batch norm off")
+
+    @property
+    def keep_prob(self) -> float:
+        """The notes' keep_prob = 1 - dropout rate."""
+        return 1.0 - self.dropout
+
+    def network_options(self) -> dict[str, Any]:
+        """The ``Network`` keyword arguments these settings switch on (batch norm, skips, dropout)."""
+        return {"batch_norm": self.batch_norm, "residual": self.residual, "keep_prob": self.keep_prob}
 
     @property
     def task(self) -> str:
@@ -217,4 +266,17 @@ class Settings:
         base = base or cls()
         fields_here = {name: (limits or {}).get(name, f) for name, f in FIELDS.items()}
         values, problems = parse_query_params(fields_here, params, base.to_query_params())
-        return replace(base, **values), problems
+        try:
+            return replace(base, **values), problems
+        except ValueError as error:  # each value was fine alone but not together: drop the add-ons
+            fallback = base.to_query_params()
+            for name in COMBINATION_FIELDS:
+                if name in values and values[name] != getattr(base, name):
+                    raw = params[name][-1] if isinstance(params[name], (list, tuple)) else params[name]
+                    problems.append(f"'{name}={raw}' was ignored ({error}); using {fallback[name]}")
+                    del values[name]
+                    try:
+                        return replace(base, **values), problems
+                    except ValueError as again:
+                        error = again
+            raise

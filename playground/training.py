@@ -125,13 +125,14 @@ class TrainingSession:
     def reset(self) -> None:
         """Back to the initial weights of the weight seed, step 0, empty history."""
         s = self.settings
-        self.net = Network(self.layer_sizes, s.activation, self.output_activation, s.initializer_spec, s.weight_seed)
+        self.net = Network(self.layer_sizes, s.activation, self.output_activation, s.initializer_spec, s.weight_seed,
+                           **s.network_options())
         self.optimizer = make_optimizer(s.optimizer)
         self.shuffle_rng = np.random.default_rng([s.weight_seed, SHUFFLE_STREAM])
         self.step = 0
         self.epoch = 0
         self._batches: list[tuple[Array, Array]] = []
-        self._previous = (list(self.net.W), list(self.net.b))
+        self._previous = self.net.snapshot()
         self._train_forward = None
         self.status = "ready"
         self.message = ""
@@ -140,14 +141,15 @@ class TrainingSession:
         self.latest_stats = self._record(self.full_batch_stats())
 
     def update_hyperparameters(self, **changes) -> None:
-        """Change learning rate, L2, decay or batch size mid-run, without a reset."""
-        allowed = {"learning_rate", "l2", "lr_decay", "batch_size"}
+        """Change learning rate, L2, L1, decay, batch size or dropout rate mid-run, without a reset."""
+        allowed = {"learning_rate", "l2", "l1", "lr_decay", "batch_size", "dropout"}
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"{sorted(unknown)} cannot change during a run; start a new session")
         if "batch_size" in changes and changes["batch_size"] != self.settings.batch_size:
             self._batches = []  # the new size applies from the next mini-batch on
         self.settings = self.settings.replace(**changes)
+        self.net.keep_prob = self.settings.keep_prob
 
     # -- facts ---------------------------------------------------------------------------
     @property
@@ -200,18 +202,18 @@ class TrainingSession:
         divergence). Returns how many updates were applied."""
         if self.diverged:
             return 0
-        net, l2 = self.net, self.settings.l2
+        net, l2, l1 = self.net, self.settings.l2, self.settings.l1
         deadline = None if time_budget is None else time.perf_counter() + time_budget
         done = 0
         while done < k:
             X, Y = self._next_batch()
             cache = self._reuse_train_forward(X) or net.forward(X)
             cost = net.loss.cost(cache.Z[-1], cache.A[-1], Y)
-            grads = net.backward(cache, Y, l2=l2)
+            grads = net.backward(cache, Y, l2=l2, l1=l1)
             if not np.isfinite(cost) or cost > EXPLODED_COST or not self._grads_finite(grads):
                 self._stop_diverged(cache, grads, cost)
                 break
-            self._previous = (list(net.W), list(net.b))  # references: updates make new arrays
+            self._previous = net.snapshot()  # references: updates make new arrays
             self.optimizer.update(net, grads, self.learning_rate)
             self.step += 1
             done += 1
@@ -249,7 +251,7 @@ class TrainingSession:
         if not self._weights_finite():  # the last update itself overflowed: undo it
             layer = next(l for l in range(1, self.net.L + 1) if not np.isfinite(self.net.W[l]).all())
             update = self.step
-            self.net.W, self.net.b = self._previous
+            self.net.restore(self._previous)
             self.step -= 1
         if np.isfinite(cost):
             what = f"the cost exploded to {cost:.3g}"
@@ -266,20 +268,24 @@ class TrainingSession:
 
     # -- evaluation ----------------------------------------------------------------------
     def full_batch_stats(self) -> LayerStats:
-        """Per-layer statistics of the gradient on the whole training set (no update)."""
-        cache = self.net.forward(self.X_train)
-        grads = self.net.backward(cache, self.Y_train, l2=self.settings.l2)
+        """Per-layer statistics of the gradient on the whole training set (no update; a
+        training-mode pass that leaves running averages and the dropout stream alone)."""
+        cache = self.net.forward(self.X_train, update_state=False)
+        grads = self.net.backward(cache, self.Y_train, l2=self.settings.l2, l1=self.settings.l1)
         return layer_stats(self.net, cache, grads)
 
     def evaluate(self) -> dict[str, float]:
-        """Cost (with the L2 penalty) and accuracy / R² on the train and test sets."""
-        net, l2 = self.net, self.settings.l2
+        """Cost (with the L2/L1 penalties) and accuracy / R² on the train and test sets, in
+        evaluation mode (batch norm's running averages, no dropout)."""
+        net, l2, l1 = self.net, self.settings.l2, self.settings.l1
         out: dict[str, float] = {}
         for part, X, Y, y in (("train", self.X_train, self.Y_train, self.y_train), ("test", self.X_test, self.Y_test, self.y_test)):
-            cache = net.forward(X)
-            if part == "train":  # the next full-batch update starts with exactly this forward pass
+            cache = net.forward(X, training=False)
+            if part == "train" and not (net.batch_norm or net.keep_prob < 1):
+                # the next full-batch update starts with exactly this forward pass (only when
+                # evaluation and training compute the same thing: no batch norm, no dropout)
                 self._train_forward = (list(net.W), list(net.b), cache)
-            out[f"{part}_cost"] = net.cost(cache, Y, l2)
+            out[f"{part}_cost"] = net.cost(cache, Y, l2, l1)
             out[f"{part}_metric"] = metric(self.task, y, cache.output, net)
         return out
 
@@ -288,7 +294,7 @@ class TrainingSession:
         batch is that set and the weights are still the same arrays (updates make new ones):
         full-batch training then runs one forward pass per update instead of two."""
         kept = getattr(self, "_train_forward", None)
-        if kept is None or X is not self.X_train:
+        if kept is None or X is not self.X_train or self.net.batch_norm or self.net.keep_prob < 1:
             return None
         W, b, cache = kept
         same = all(x is y for x, y in zip(W, self.net.W)) and all(x is y for x, y in zip(b, self.net.b))
@@ -332,12 +338,13 @@ class TrainingSession:
         """Every unit's activation over the plane: a list over layers l = 1..L of
         (n[l], resolution, resolution) arrays (what each neuron responds to)."""
         xs, ys, grid = self.plane_grid(resolution)
-        cache = self.net.forward(grid)
+        cache = self.net.forward(grid, training=False)
         return xs, ys, [A.reshape(A.shape[0], resolution, resolution) for A in cache.A[1:]]
 
 
 def write_model(file, session: TrainingSession) -> None:
-    """``np.savez`` to a path or binary file: W1..WL, b1..bL in lecture shapes, the settings as
+    """``np.savez`` to a path or binary file: W1..WL, b1..bL in lecture shapes (with batch norm
+    also gamma1.., beta1.., running_mean1.., running_var1.. of the hidden layers), the settings as
     JSON under "settings" (``Settings(**json.loads(...))`` rebuilds them) and facts about the
     run (layer sizes, activations, updates, status) as JSON under "training". The command
     line's ``--save`` and the app's download both write this."""

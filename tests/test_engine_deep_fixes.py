@@ -16,7 +16,13 @@ import itertools
 import numpy as np
 import pytest
 
-from playground.engine import HIDDEN_ACTIVATIONS, Network, gradient_check, make_optimizer, overall_relative_difference
+from playground.engine import (
+    HIDDEN_ACTIVATIONS,
+    Network,
+    gradient_check,
+    make_optimizer,
+    overall_relative_difference,
+)
 from playground.engine.layers import BN_EPSILON, batch_norm_backward, batch_norm_forward
 from playground.engine.optimizers import OPTIMIZERS
 
