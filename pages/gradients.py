@@ -6,7 +6,7 @@ the diagnosis and the comparison runner in playground/teaching/gradients/.
 
 import streamlit as st
 
-from playground.ui import live
+from playground.ui import live, teacher_ui
 from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
@@ -16,19 +16,22 @@ from playground.ui.views import gradients as ui
 ensure_app_router()
 
 settings = ui.load_lab_settings()
+link = teacher_ui.load_link(ui.PREFIX, ui.LAB_SETTINGS)  # a teacher's hide=/lock=/title=/question=
 settings = ui.lab_sidebar(settings)
-save_settings(ui.PREFIX, settings)
+save_settings(ui.PREFIX, settings, link.to_query_params())
 session = session_for(settings, key=ui.SESSION_KEY, prefix=ui.PREFIX)
 
-st.title("Gradients lab")
-st.markdown(
-    "Backpropagation multiplies the gradient by every layer's weights and activation slope on its way "
-    "back to the input. Build a deep network, look at how much gradient each layer receives, and try "
-    "what fixes vanishing and exploding gradients."
-)
+if not teacher_ui.heading(link):
+    st.title("Gradients lab")
+    st.markdown(
+        "Backpropagation multiplies the gradient by every layer's weights and activation slope on its way "
+        "back to the input. Build a deep network, look at how much gradient each layer receives, and try "
+        "what fixes vanishing and exploding gradients."
+    )
 exercises_help("gradients")
 url_problem_notice(ui.PREFIX)
-ui.preset_buttons(settings)
+if not (link.hide | link.lock) & ui.PRESET_SETTINGS:  # presets would change what the teacher fixed
+    ui.preset_buttons(settings)
 st.markdown(ui.architecture_caption(session))
 
 live.transport_controls(ui.PREFIX, ui.get_session)
@@ -36,3 +39,4 @@ live.live_area(ui.PREFIX, ui.get_session, ui.render_views)
 
 st.divider()
 ui.compare_section(settings)
+teacher_ui.share_panel(ui.PREFIX, settings.to_query_params(), ui.LAB_SETTINGS, url_path="gradients")

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from playground.settings import Settings
-from playground.ui import export_ui, live, upload_ui
+from playground.ui import export_ui, live, teacher_ui, upload_ui
 from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
 from playground.ui.settings_ui import (
+    SETTING_LABELS,
     load_settings,
     next_weight_seed,
     page_limits,
@@ -25,13 +26,14 @@ FRAMES_PER_TICK = 4  # boundary frames per server round trip (see live.live_area
 ensure_app_router()
 
 settings = load_settings(PREFIX, LIMITS, Settings())
+link = teacher_ui.load_link(PREFIX, SETTING_LABELS)  # a teacher's hide=/lock=/title=/question=
 if f"{PREFIX}.present" not in st.session_state:
     st.session_state[f"{PREFIX}.present"] = st.query_params.get("present") == "1"
 present = st.session_state[f"{PREFIX}.present"]
 if present:
     st.set_page_config(initial_sidebar_state="collapsed")
 
-if not present:
+if not teacher_ui.heading(link) and not present:
     st.title("Neural Playground")
     st.markdown("Pick a dataset and a network in the sidebar, press **Play**, and watch a NumPy "
                 "network learn: the boundary it draws, its cost, and the gradients in every layer.")
@@ -45,7 +47,8 @@ else:
     settings = settings_sidebar(PREFIX, settings, LIMITS)
 custom = upload_ui.upload_sidebar(PREFIX, settings, None if present else upload_slot)
 upload_ui.link_notice(PREFIX, settings)  # before save_settings rewrites the link
-save_settings(PREFIX, settings, ({"present": "1"} if present else {}) | upload_ui.link_params(PREFIX))
+save_settings(PREFIX, settings, ({"present": "1"} if present else {}) | upload_ui.link_params(PREFIX)
+              | link.to_query_params())
 session = session_for(settings, custom=custom)
 export_ui.track_run(PREFIX, session)
 upload_ui.data_notice(PREFIX)
@@ -81,3 +84,5 @@ if not present:
         downloads(session)
         export_ui.notebook_button(session, PREFIX, "Playground")
     compare_panel(settings)
+    teacher_ui.share_panel(PREFIX, settings.to_query_params() | upload_ui.link_params(PREFIX),
+                           {name: f"{label} ({name})" for name, label in SETTING_LABELS.items()})

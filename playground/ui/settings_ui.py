@@ -21,6 +21,7 @@ from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
 from ..engine.optimizers import OPTIMIZERS
 from ..settings import CUSTOM_INITIALIZER, FIELDS, MAX_SEED, Field, Settings
+from .teacher_ui import controlled
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 0)
@@ -34,6 +35,15 @@ INIT_LABELS = {
     "xavier": "Xavier: N(0, 1/n[l-1])",
     "he": "He: N(0, 2/n[l-1])",
     CUSTOM_INITIALIZER: "custom: σ·N(0,1)",
+}
+
+# Every setting in the words of the sidebar (teacher links name them as in the URL).
+SETTING_LABELS = {
+    "dataset": "Dataset", "n_samples": "Number of points", "noise": "Noise", "test_ratio": "Test share",
+    "data_seed": "Data seed", "features": "Extra input features", "hidden_sizes": "Hidden layer widths",
+    "activation": "Hidden activation", "initializer": "Initializer", "init_std": "Custom σ",
+    "weight_seed": "Weight seed", "optimizer": "Optimizer", "learning_rate": "Learning rate α",
+    "batch_size": "Batch size", "l2": "L2 regularization λ", "lr_decay": "Learning-rate decay k",
 }
 
 
@@ -106,7 +116,7 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
     w = f"{prefix}.w."
     max_layers = int(limits["hidden_sizes"].high)
     max_width = limits["hidden_sizes"].item_high
-    sb = st.sidebar
+    sb = controlled(st.sidebar, prefix)  # a teacher link may hide or lock settings
     sb.header("Data")
     dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
                            key=seed_widget(w + "dataset", settings.dataset))
@@ -129,7 +139,7 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
     c2.button("Remove layer", icon=":material/remove:", key=w + "remove_layer", on_click=_change_depth, args=(hidden_key, -1, max_layers),
               width="stretch")
     hidden_sizes = hidden_layers_field(
-        hidden_key, settings.hidden_sizes, limits["hidden_sizes"], example="8,8,4",
+        hidden_key, settings.hidden_sizes, limits["hidden_sizes"], example="8,8,4", container=sb,
         help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
              "units; empty = no hidden layer (logistic regression).")
     activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
@@ -156,10 +166,11 @@ def set_widget(prefix: str, name: str, value: Any) -> None:
     """Change a setting's widget from a callback (e.g. "New weights" bumps the weight seed)."""
     st.session_state[f"{prefix}.w.{name}"] = value
 
-def hidden_layers_field(key: str, current: tuple[int, ...], field: Field, example: str, help: str) -> tuple[int, ...]:
+def hidden_layers_field(key: str, current: tuple[int, ...], field: Field, example: str, help: str,
+                        container=None) -> tuple[int, ...]:
     """The "Hidden layer widths" text field: new widths, or (refused with a message saying
     what to write) the current ones."""
-    text = st.sidebar.text_input("Hidden layer widths", key=key, help=help)
+    text = (container or st.sidebar).text_input("Hidden layer widths", key=key, help=help)
     try:
         return field.parse(text)
     except ValueError as error:
@@ -171,7 +182,7 @@ def training_widgets(prefix: str, settings: Settings,
                      batch_help: str = "Examples per update: 1 = stochastic, full batch = batch gradient descent.") -> dict:
     """The sidebar's Training section (optimizer, α, batch size, λ, decay) as Settings fields."""
     w = f"{prefix}.w."
-    sb = st.sidebar
+    sb = controlled(st.sidebar, prefix)
     sb.header("Training")
     optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
                              key=seed_widget(w + "optimizer", settings.optimizer))

@@ -36,12 +36,14 @@ from ..settings_ui import (
     INIT_LABELS,
     LEARNING_RATES,
     OPTIMIZER_LABELS,
+    SETTING_LABELS,
     load_settings,
     options_with,
     page_limits,
     seed_widget,
     set_widget,
 )
+from ..teacher_ui import controlled
 
 PREFIX = "gradients"
 SESSION_KEY = "gradients.session"
@@ -107,9 +109,17 @@ def load_lab_settings() -> Settings:
     return settings
 
 
+# What the lab's sidebar sets (a teacher link can hide or lock these), in the sidebar's words.
+LAB_SETTINGS = {name: f"{SETTING_LABELS[name]} ({name})" for name in (
+    "hidden_sizes", "activation", "initializer", "init_std", "weight_seed", "dataset", "n_samples", "noise",
+    "data_seed", "optimizer", "learning_rate", "batch_size")}
+LAB_SETTINGS["hidden_sizes"] = "Hidden layers and units per layer (hidden_sizes)"
+PRESET_SETTINGS = {"hidden_sizes", "activation", "initializer", "learning_rate"}
+
+
 def lab_sidebar(settings: Settings) -> Settings:
     """Network, data and training widgets (a smaller set than the Playground's)."""
-    sb = st.sidebar
+    sb = controlled(st.sidebar, PREFIX)  # a teacher link may hide or lock settings
     sb.header("Network")
     depth, width = uniform_layers(settings.hidden_sizes)
     depth = sb.slider("Hidden layers", 1, MAX_DEPTH, key=_seed("depth", depth))
