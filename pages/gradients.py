@@ -28,7 +28,8 @@ if not teacher_ui.heading(link):
         "back to the input. Build a deep network, look at how much gradient each layer receives, and try "
         "what fixes vanishing and exploding gradients."
     )
-exercises_help("gradients")
+if not link.active:  # a teacher link shows only what its lesson needs
+    exercises_help("gradients")
 url_problem_notice(ui.PREFIX)
 if not (link.hide | link.lock) & ui.PRESET_SETTINGS:  # presets would change what the teacher fixed
     ui.preset_buttons(settings)

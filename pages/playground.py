@@ -37,7 +37,8 @@ if not teacher_ui.heading(link) and not present:
     st.title("Neural Playground")
     st.markdown("Pick a dataset and a network in the sidebar, press **Play**, and watch a NumPy "
                 "network learn: the boundary it draws, its cost, and the gradients in every layer.")
-    exercises_help("playground")
+    if not link.active:  # a teacher link shows only what its lesson needs
+        exercises_help("playground")
 url_problem_notice(PREFIX)
 
 if present:
