@@ -12,7 +12,7 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from playground import bench_classroom as classroom
+from playground.bench import classroom
 
 
 def test_a_click_is_a_rerun_with_the_buttons_trigger():

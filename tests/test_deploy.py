@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from playground import bench_classroom as classroom
+from playground.bench import classroom
 
 pytestmark = pytest.mark.deploy
 

@@ -395,12 +395,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", metavar="SECTIONS",
                         help=f"comma-separated sections from {', '.join(SECTIONS)} (default {','.join(DEFAULT_SECTIONS)})")
     parser.add_argument("--ui", action="store_true", help="add the live app in headless Chromium (slow)")
+    parser.add_argument("--classroom", metavar="N,N,...",
+                        help="instead: N viewers on one real server (see --classroom --help)")
     parser.add_argument("--blas-threads", type=int, metavar="N", help="limit BLAS to N threads (default: untouched)")
     parser.add_argument("--tune-malloc", action="store_true", help="glibc: keep freed memory for reuse")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if any(arg.split("=")[0] in ("--classroom", "--soak") for arg in argv):
+        from .classroom import main as classroom_main  # N viewers against a real server
+
+        return classroom_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     cfg = Config(**asdict(QUICK)) if args.quick else Config()

@@ -46,10 +46,12 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+# Only Streamlit's message definitions (the wire protocol), never its runtime: this is a client.
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # What live_chart._JS and live._CLOCK_JS do in the browser.
@@ -160,19 +162,15 @@ def rerun_msg(page_script_hash: str = "", query_string: str = "", widgets: list 
     return msg.SerializeToString()
 
 
-def button_click(widget_id: str):
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
+def button_click(widget_id: str) -> WidgetState:
     return WidgetState(id=widget_id, trigger_value=True)
 
 
-def component_trigger(component_id: str, event: str, value) -> object:
+def component_trigger(component_id: str, event: str, value) -> WidgetState:
     """A components-v2 ``setTriggerValue(event, value)``: one JSON payload list on the component's
     trigger aggregator widget."""
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-    from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
-
-    return WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component_id}__events",
+    # Streamlit's _make_trigger_id(component_id, "events"); tests/test_bench_classroom.py checks it.
+    return WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events",
                        json_trigger_value=json.dumps([{"event": event, "value": value}]))
 
 
@@ -686,19 +684,33 @@ def soak_growth(result: Result) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m playground.bench --classroom")
-    parser.add_argument("--classroom", default="1,10,30", metavar="N,N,...")
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--soak", type=float, default=0.0, metavar="MINUTES")
-    parser.add_argument("--transport", choices=("auto", "old", "new"), default="auto")
-    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE")
+    parser = argparse.ArgumentParser(
+        prog="python -m playground.bench --classroom",
+        description="N viewers play the default Playground on one real server (see the module docstring).")
+    parser.add_argument("--classroom", metavar="N,N,...",
+                        help="viewer counts, one fresh server each (default 1,10,30; with --soak: 30)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured play per count (default 10)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="play before measuring (default 3)")
+    parser.add_argument("--soak", type=float, default=0.0, metavar="MINUTES",
+                        help="memory soak: play this long, sampling the server's RSS every 10 s")
+    parser.add_argument("--transport", choices=("auto", "old", "new"), default="auto",
+                        help="old: the rerun loop; new: the live socket; auto: whichever the page uses")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Streamlit option for the server, e.g. runner.postScriptGC=false")
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py to serve")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print one JSON list instead of a table")
     args = parser.parse_args(argv)
-    config = dict(item.split("=", 1) for item in args.config)
+    try:
+        counts = [int(x) for x in (args.classroom or ("30" if args.soak else "1,10,30")).split(",")]
+        config = dict(item.split("=", 1) for item in args.config)
+    except ValueError:
+        parser.error("--classroom takes viewer counts like 1,10,30 and --config KEY=VALUE")
+    if any(n < 1 or n > 200 for n in counts):
+        parser.error("--classroom: each viewer count must be between 1 and 200")
+    if args.seconds <= 0 or args.warmup < 0 or args.soak < 0:
+        parser.error("--seconds must be positive, --warmup and --soak not negative")
     results = []
-    for n in [int(x) for x in args.classroom.split(",")]:
+    for n in counts:
         results.append(run_classroom(n, args.transport, args.warmup, args.seconds, args.soak * 60, config,
                                      progress=lambda text: print(text, file=sys.stderr, flush=True),
                                      app_dir=args.app_dir))
