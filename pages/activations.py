@@ -11,9 +11,9 @@ from playground.engine import ACTIVATIONS, softmax
 from playground.plots.activations import activation_figure, softmax_figure
 from playground.teaching.inside_step import ACTIVATION_LATEX
 from playground.ui.exercises import exercises_help
+from playground.ui.keys import ACTIVATIONS as KEYS
 from playground.ui.routing import ensure_app_router
 
-K = "activations."
 ORDER = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "step")
 TITLES = {"sigmoid": "Sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU",
           "linear": "Linear (identity)", "step": "Step (the perceptron's threshold)"}
@@ -31,7 +31,7 @@ st.markdown(
 )
 exercises_help("activations")
 
-low, high = st.slider("z range", -12.0, 12.0, (-6.0, 6.0), step=0.5, key=K + "z_range",
+low, high = st.slider("z range", -12.0, 12.0, (-6.0, 6.0), step=0.5, key=KEYS.key("z_range"),
                       help="Widen it to see sigmoid and tanh flatten out.")
 if high - low < 1.0:
     st.warning("Pick a z range at least 1 wide; showing −6 to 6.")
@@ -57,7 +57,7 @@ for i, name in enumerate(ORDER):
         st.latex(dg_tex)
         figure = activation_figure(z, a, slope, f"{name}: range {activation.output_range}", flat=flat,
                                    flat_label=FLAT_LABELS.get(name, ""), g_breaks=inside[0], dg_breaks=inside[1])
-        st.plotly_chart(figure, config=CHART_CONFIG, key=K + "figure." + name)
+        st.plotly_chart(figure, config=CHART_CONFIG, key=KEYS.key("figure." + name))
         st.caption(activation.note)
 
 st.header("Softmax: three logits become probabilities")
@@ -68,7 +68,7 @@ st.markdown(
 defaults = (2.0, 1.0, 0.1)
 sliders = st.columns(3)
 logits = np.array([
-    sliders[k].slider(f"logit z{k + 1}", -5.0, 5.0, defaults[k], step=0.1, key=f"{K}logit{k + 1}")
+    sliders[k].slider(f"logit z{k + 1}", -5.0, 5.0, defaults[k], step=0.1, key=KEYS.key(f"logit{k + 1}"))
     for k in range(3)
 ])
 probabilities = softmax(logits.reshape(3, 1)).ravel()
@@ -76,7 +76,7 @@ exponentials = " + ".join(f"e^{{{v:.1f}}}" for v in logits)
 st.latex(ACTIVATION_LATEX["softmax"][0] + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
          + exponentials + "} = " + f"{probabilities[0]:.3f}")
 st.plotly_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
-                config=CHART_CONFIG, key=K + "figure.softmax")
+                config=CHART_CONFIG, key=KEYS.key("figure.softmax"))
 st.caption(
     f"The probabilities sum to {probabilities.sum():.3f}. Adding the same number to every logit changes "
     "nothing (only differences between logits matter); with two classes softmax is the sigmoid of "

@@ -27,7 +27,7 @@ export_ui.track_run(ui.PREFIX, session)
 live.transport_controls(ui.PREFIX, ui.get_session, on_new_weights=ui.new_weights)
 options = st.columns([1.2, 2.8], vertical_alignment="center")
 sample_mode = options[0].segmented_control("Test images", list(ui.SAMPLE_MODES), format_func=ui.SAMPLE_MODES.get,
-                                           default="sample", key=f"{ui.PREFIX}.sample_mode") or "sample"
+                                           default="sample", key=ui.KEYS.key("sample_mode")) or "sample"
 options[1].markdown(ui.architecture_caption(session))
 
 live.live_area(ui.PREFIX, ui.get_session, lambda s, tick: ui.render_views(s, tick, sample_mode))

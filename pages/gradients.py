@@ -19,7 +19,7 @@ settings = ui.load_lab_settings()
 link = teacher_ui.load_link(ui.PREFIX, ui.LAB_SETTINGS)  # a teacher's hide=/lock=/title=/question=
 settings = ui.lab_sidebar(settings)
 save_settings(ui.PREFIX, settings, link.to_query_params())
-session = session_for(settings, key=ui.SESSION_KEY, prefix=ui.PREFIX)
+session = session_for(settings, ui.PREFIX)
 
 if not teacher_ui.heading(link):
     st.title("Gradients lab")

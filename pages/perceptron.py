@@ -25,7 +25,7 @@ with controls:
     st.markdown(f"### These weights compute: **{ui.computed_name(g)}**")
     st.caption("Whatever the target is, this names the function that step(s) gives on the input rows.")
 with chart:
-    ui.gate_chart(g, key="perceptron.chart_weights")
+    ui.gate_chart(g, key=ui.KEYS.key("chart_weights"))
     st.caption("Each corner is one input row, filled with its target colour (blue = 1, orange = 0) and ringed "
                "green if the output is right. The black line is s = 0; the arrow points to the side that outputs 1.")
 st.table(ui.truth_table_frame(g, ui.settings().weights))
@@ -46,7 +46,7 @@ with left:
         st.table(ui.recent_steps_frame(run))
         st.caption("The last few examples presented: y·s ≤ 0 is a mistake and changes the weights.")
 with right:
-    ui.gate_chart(g, key="perceptron.chart_rule")
+    ui.gate_chart(g, key=ui.KEYS.key("chart_rule"))
     st.caption("The same picture as above: watch the line move after each update.")
 if run is not None and run.steps:
     ui.history_chart(run)

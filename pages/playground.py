@@ -5,6 +5,7 @@ import streamlit as st
 from playground.settings import Settings
 from playground.ui import export_ui, live, teacher_ui, upload_ui
 from playground.ui.exercises import exercises_help
+from playground.ui.keys import PLAYGROUND
 from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
 from playground.ui.settings_ui import (
@@ -19,7 +20,8 @@ from playground.ui.settings_ui import (
 from playground.ui.views.playground import architecture_caption, boundary_snapshot, downloads, render_views
 from playground.ui.views.playground_compare import compare_panel
 
-PREFIX = "pg"
+KEYS = PLAYGROUND
+PREFIX = KEYS.prefix
 LIMITS = page_limits(max_layers=8, max_width=32)
 FRAMES_PER_TICK = 4  # boundary frames per server round trip (see live.live_area)
 
@@ -27,9 +29,9 @@ ensure_app_router()
 
 settings = load_settings(PREFIX, LIMITS, Settings())
 link = teacher_ui.load_link(PREFIX, SETTING_LABELS)  # a teacher's hide=/lock=/title=/question=
-if f"{PREFIX}.present" not in st.session_state:
-    st.session_state[f"{PREFIX}.present"] = st.query_params.get("present") == "1"
-present = st.session_state[f"{PREFIX}.present"]
+if KEYS.key("present") not in st.session_state:
+    st.session_state[KEYS.key("present")] = st.query_params.get("present") == "1"
+present = st.session_state[KEYS.key("present")]
 if present:
     st.set_page_config(initial_sidebar_state="collapsed")
 
@@ -42,7 +44,7 @@ if not teacher_ui.heading(link) and not present:
 url_problem_notice(PREFIX)
 
 if present:
-    settings = st.session_state[f"{PREFIX}.settings"]
+    settings = st.session_state[KEYS.settings]
 else:
     upload_slot = st.sidebar.container()
     settings = settings_sidebar(PREFIX, settings, LIMITS)
@@ -50,28 +52,28 @@ custom = upload_ui.upload_sidebar(PREFIX, settings, None if present else upload_
 upload_ui.link_notice(PREFIX, settings)  # before save_settings rewrites the link
 save_settings(PREFIX, settings, ({"present": "1"} if present else {}) | upload_ui.link_params(PREFIX)
               | link.to_query_params())
-session = session_for(settings, custom=custom)
+session = session_for(settings, PREFIX, custom=custom)
 export_ui.track_run(PREFIX, session)
 upload_ui.data_notice(PREFIX)
 
 
-live.transport_controls(PREFIX, lambda: st.session_state["playground.session"],
+live.transport_controls(PREFIX, lambda: st.session_state[KEYS.session],
                         on_new_weights=lambda: next_weight_seed(PREFIX))
 options = st.columns([0.8, 0.8, 0.9, 2.2])
-show_test = options[0].toggle("Test points", value=True, key=f"{PREFIX}.show_test",
+show_test = options[0].toggle("Test points", value=True, key=KEYS.key("show_test"),
                               help="Show the held-out test points (black outline) on the boundary plot.")
-discretize = options[1].toggle("Discretize", value=False, key=f"{PREFIX}.discretize",
+discretize = options[1].toggle("Discretize", value=False, key=KEYS.key("discretize"),
                                disabled=session.task == "regression",
                                help="Colour each point of the plane by the predicted class only.")
-options[2].toggle("Presentation", key=f"{PREFIX}.present",
+options[2].toggle("Presentation", key=KEYS.key("present"),
                   help="Hides the settings and enlarges the charts for a projector; it is kept in the link.")
 if not present:
     options[3].markdown(architecture_caption(session))
 
 live.live_area(
     PREFIX,
-    lambda: st.session_state["playground.session"],
-    lambda s, tick: render_views(s, tick, big=present, show_test=show_test, discretize=discretize),
+    lambda: st.session_state[KEYS.session],
+    lambda s, tick: render_views(s, tick, KEYS, big=present, show_test=show_test, discretize=discretize),
     frames=FRAMES_PER_TICK,
     snapshot=boundary_snapshot(discretize),
 )

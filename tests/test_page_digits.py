@@ -21,11 +21,12 @@ from playground.plots.digits import (
     sample_images_figure,
     unit_weights_figure,
 )
+from playground.ui.keys import DIGITS
 from playground.ui.views.digits import predictions, sample_indices
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/digits.py"
-SESSION = "digits.session"
+SESSION = DIGITS.session
 
 
 def open_digits(**query) -> AppTest:

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.ui.keys import GRADIENTS
+
 PAGE = "pages/gradients.py"
-SESSION = "gradients.session"
+SESSION = GRADIENTS.session
 
 
 def make_app(**query) -> AppTest:

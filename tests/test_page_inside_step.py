@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.settings import Settings
 from playground.training import TrainingSession
+from playground.ui.keys import PLAYGROUND
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/inside_step.py"
@@ -22,10 +23,10 @@ DEFAULT_STAGES = 13  # 2-3-1: input, 2×(Z, A), cost, dZ2, dW2, dA1, dZ1, dW1, 2
 
 def open_inside_step(playground_session=None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    if "playground.session" in at.session_state:
-        del at.session_state["playground.session"]  # whatever the Playground page made on its first run
+    if PLAYGROUND.session in at.session_state:
+        del at.session_state[PLAYGROUND.session]  # whatever the Playground page made on its first run
     if playground_session is not None:
-        at.session_state["playground.session"] = playground_session
+        at.session_state[PLAYGROUND.session] = playground_session
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

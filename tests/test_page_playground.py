@@ -8,8 +8,9 @@ from conftest import make_app
 from streamlit.testing.v1 import AppTest
 
 from playground.engine import Network
+from playground.ui.keys import PLAYGROUND
 
-SESSION = "playground.session"
+SESSION = PLAYGROUND.session
 
 
 

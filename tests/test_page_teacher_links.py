@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import conftest
 
+from playground.ui.keys import PLAYGROUND
+
 
 def labels(at, kind: str) -> list[str]:
     return [w.label for w in getattr(at.sidebar, kind)]
@@ -31,7 +33,7 @@ def test_playground_teacher_link_hides_locks_and_titles():
     assert "Dataset" in labels(at, "selectbox")  # not hidden: drawn as usual
     rate = next(s for s in at.sidebar.select_slider if s.label == "Learning rate α")
     assert rate.disabled and rate.value == 0.03
-    session = at.session_state["playground.session"]
+    session = at.session_state[PLAYGROUND.session]
     assert (session.settings.activation, session.settings.initializer) == ("relu", "he")  # from the link
     shown = " ".join(html_texts(at))
     assert "&lt;b&gt;XOR&lt;/b&gt; needs *depth*" in shown  # escaped: shown as the literal text

@@ -8,7 +8,9 @@ import pytest
 from conftest import make_app
 from streamlit.testing.v1 import AppTest
 
-SESSION = "playground.session"
+from playground.ui.keys import PLAYGROUND
+
+SESSION = PLAYGROUND.session
 UPLOADER = "pg.upload.file"
 
 

@@ -15,23 +15,22 @@ import streamlit as st
 from ..settings import Settings
 from ..teaching.exercises import EXERCISES, PAGES, Exercise, available
 from . import live
+from .keys import BY_PAGE, Keys
 
 PATHS = {page: f"pages/{page}.py" for page in PAGES}
-PREFIXES = {"playground": "pg", "digits": "digits", "gradients": "gradients"}  # pages with settings
 GO_KEY = "exercises.go"
 KNOWN_FIELDS = {f.name for f in fields(Settings)}
 
 
 def apply_preset(page: str, changes: dict[str, Any]) -> None:
     """Write ``changes`` into ``page``'s settings, redraw its widgets from them, stop its training."""
-    prefix = PREFIXES[page]
-    key = f"{prefix}.settings"
-    base = st.session_state.get(key)
-    st.session_state[key] = (base if isinstance(base, Settings) else Settings()).replace(**changes)
-    for name in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{prefix}.w.")]:
+    keys: Keys = BY_PAGE[page]  # a page with settings
+    base = st.session_state.get(keys.settings)
+    st.session_state[keys.settings] = (base if isinstance(base, Settings) else Settings()).replace(**changes)
+    for name in [k for k in st.session_state if isinstance(k, str) and k.startswith(keys.widget(""))]:
         del st.session_state[name]
-    st.session_state[f"{prefix}.url_problems"] = []
-    live.set_playing(prefix, False)
+    st.session_state[keys.url_problems] = []
+    live.set_playing(keys.prefix, False)
 
 
 def _set_up(page: str, changes: dict[str, Any], here: str) -> None:
@@ -66,7 +65,7 @@ def _row(exercise: Exercise, here: str) -> None:
             st.markdown(":gray[Needs an engine feature that is not available yet.]")
             return
         for label, changes in exercise.presets:
-            st.button(label, key=f"{PREFIXES.get(here, here)}.exercises.{exercise.page}.{label}", icon=":material/tune:",
+            st.button(label, key=BY_PAGE[here].key(f"exercises.{exercise.page}.{label}"), icon=":material/tune:",
                       on_click=_set_up, args=(exercise.page, dict(changes), here), width="stretch",
                       help=f"Set up {PAGES[exercise.page]} for this exercise" + ("" if exercise.page == here
                                                                                    else " and go there"))

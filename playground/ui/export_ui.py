@@ -13,16 +13,13 @@ import streamlit as st
 
 from ..files.notebook import Phase, file_name, notebook_bytes
 from ..training import TrainingSession
-
-
-def _key(prefix: str) -> str:
-    return f"{prefix}.export.schedule"
+from .keys import Keys
 
 
 def track_run(prefix: str, session: TrainingSession) -> None:
     """Record the hyperparameters in force from each update on. A new session, a Reset or
     update 0 starts the record again; several changes before the next update keep the last."""
-    record = st.session_state.get(_key(prefix))
+    record = st.session_state.get(Keys(prefix).export_schedule)
     if (record is None or record["session"] is not session or session.step == 0
             or session.step < record["phases"][-1].first_update):
         record = {"session": session, "phases": [Phase.of(0, session.settings)]}
@@ -33,12 +30,12 @@ def track_run(prefix: str, session: TrainingSession) -> None:
                 phases[-1] = phase
             else:
                 phases.append(phase)
-    st.session_state[_key(prefix)] = record
+    st.session_state[Keys(prefix).export_schedule] = record
 
 
 def schedule_for(prefix: str, session: TrainingSession) -> list[Phase]:
     """The recorded schedule of ``session`` (just its current settings if none was recorded)."""
-    record = st.session_state.get(_key(prefix))
+    record = st.session_state.get(Keys(prefix).export_schedule)
     if record is None or record["session"] is not session:
         return [Phase.of(0, session.settings)]
     return list(record["phases"])
@@ -56,7 +53,7 @@ def notebook_button(session: TrainingSession, prefix: str, page: str, container=
         "Notebook (.ipynb)", icon=":material/download:",
         data=lambda: notebook_bytes(session, schedule, page),
         file_name=file_name(session), mime="application/x-ipynb+json", on_click="ignore", width="stretch",
-        key=f"{prefix}.export.notebook",
+        key=Keys(prefix).export_notebook,
         help="A Jupyter notebook that recreates this run in plain NumPy — same data, same initial weights, "
              "same updates — plots its cost with Plotly and ends with the same final cost.",
     )

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ..training import TrainingSession
+from .keys import Keys
 
 # While playing, the browser asks for the next frame only after it has drawn the current one
 # (back-pressure). A timer (``run_every``) made the server produce frames faster than Plotly
@@ -54,11 +55,11 @@ MAX_UPDATES_PER_TICK = 5000
 
 
 def is_playing(prefix: str) -> bool:
-    return bool(st.session_state.get(f"{prefix}.playing", False))
+    return bool(st.session_state.get(Keys(prefix).playing, False))
 
 
 def set_playing(prefix: str, playing: bool) -> None:
-    st.session_state[f"{prefix}.playing"] = playing
+    st.session_state[Keys(prefix).playing] = playing
 
 
 def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
@@ -68,7 +69,7 @@ def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession]) -> Non
 
 def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
     set_playing(prefix, False)
-    unit, count = STEP_MODES[st.session_state.get(f"{prefix}.step_mode", "1 update")]
+    unit, count = STEP_MODES[st.session_state.get(Keys(prefix).step_mode, "1 update")]
     session = get_session()
     if unit == "updates":
         session.train(count)
@@ -87,26 +88,27 @@ def transport_controls(
     on_new_weights: Callable[[], None] | None = None,
 ) -> None:
     """Play/Pause, Step (with its size), Reset and (optionally) New weights, in one row."""
+    keys = Keys(prefix)
     playing = is_playing(prefix)
     session = get_session()
     cols = st.columns([1.1, 1, 1.2, 1, 1.3], vertical_alignment="bottom")
     cols[0].button(
         "Pause" if playing else "Play",
         icon=":material/pause:" if playing else ":material/play_arrow:",
-        key=f"{prefix}.play_button",
+        key=keys.play_button,
         type="primary",
         on_click=_toggle_play,
         args=(prefix, get_session),
         disabled=session.diverged,
         width="stretch",
     )
-    cols[1].button("Step", icon=":material/skip_next:", key=f"{prefix}.step_button", on_click=_step, args=(prefix, get_session),
+    cols[1].button("Step", icon=":material/skip_next:", key=keys.step_button, on_click=_step, args=(prefix, get_session),
                    disabled=session.diverged, width="stretch")
-    cols[2].selectbox("Step size", list(STEP_MODES), key=f"{prefix}.step_mode", label_visibility="collapsed")
-    cols[3].button("Reset", icon=":material/replay:", key=f"{prefix}.reset_button", on_click=_reset, args=(prefix, get_session),
+    cols[2].selectbox("Step size", list(STEP_MODES), key=keys.step_mode, label_visibility="collapsed")
+    cols[3].button("Reset", icon=":material/replay:", key=keys.reset_button, on_click=_reset, args=(prefix, get_session),
                    help="Back to the same initial weights (same seed), step 0.", width="stretch")
     if on_new_weights is not None:
-        cols[4].button("New weights", icon=":material/casino:", key=f"{prefix}.new_weights_button", on_click=on_new_weights,
+        cols[4].button("New weights", icon=":material/casino:", key=keys.new_weights_button, on_click=on_new_weights,
                        help="Draw new initial weights (next weight seed) and start again.",
                        width="stretch")
 
@@ -122,13 +124,15 @@ def live_area(
 
     ``tick`` counts redraws while playing so slow views can refresh every n-th tick. With
     ``frames`` > 1 a tick trains in that many chunks and keeps ``snapshot(session)`` after each
-    but the last, in ``st.session_state[prefix + ".frames"]`` as (step, snapshot) pairs, for a
+    but the last, in ``st.session_state[Keys(prefix).frames]`` as (step, snapshot) pairs, for a
     chart to show in between (one server round trip then yields several frames).
     """
+    keys = Keys(prefix)
+
     @st.fragment
     def _live() -> None:
         session = get_session()
-        tick_key = f"{prefix}.tick"
+        tick_key = keys.tick
         snapshots = []
         if is_playing(prefix) and not session.diverged:
             for chunk in range(frames):
@@ -140,9 +144,9 @@ def live_area(
                 # A full rerun redraws the transport buttons (Play disabled) and the message.
                 set_playing(prefix, False)
                 st.rerun(scope="app")
-        st.session_state[f"{prefix}.frames"] = snapshots
+        st.session_state[keys.frames] = snapshots
         render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
-        _clock(key=f"{prefix}.clock", on_tick_change=_next_frame,
+        _clock(key=keys.clock, on_tick_change=_next_frame,
                data={"playing": is_playing(prefix) and not session.diverged, "revision": session.step,
                      "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS, "lead": min(frames - 1, 2)})
 

@@ -8,8 +8,8 @@ from ..datasets import CustomData
 from ..settings import Settings
 from ..training import TrainingSession
 from . import live
+from .keys import Keys
 
-SESSION_KEY = "playground.session"
 HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
 
 
@@ -18,11 +18,11 @@ def _structure(settings: Settings) -> Settings:
     return settings.replace(**{name: getattr(Settings(), name) for name in HYPERPARAMETERS})
 
 
-def session_for(settings: Settings, key: str = SESSION_KEY, prefix: str = "pg",
-                custom: CustomData | None = None) -> TrainingSession:
-    """The page's session: rebuilt when data or network changed (which resets training),
-    updated in place when only learning rate, L2, decay or batch size changed.
-    ``custom``: an uploaded dataset to train on instead of the settings' built-in one."""
+def session_for(settings: Settings, prefix: str, custom: CustomData | None = None) -> TrainingSession:
+    """The page's session (kept under ``Keys(prefix).session``): rebuilt when data or network
+    changed (which resets training), updated in place when only learning rate, L2, decay or
+    batch size changed. ``custom``: an uploaded dataset to train on instead of the settings' one."""
+    key = Keys(prefix).session
     session = st.session_state.get(key)
     if session is None or session.custom is not custom or _structure(session.settings) != _structure(settings):
         session = TrainingSession(settings, custom=custom)

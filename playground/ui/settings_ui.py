@@ -21,6 +21,7 @@ from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
 from ..engine.optimizers import OPTIMIZERS
 from ..settings import CUSTOM_INITIALIZER, FIELDS, MAX_SEED, Field, Settings
+from .keys import Keys
 from .teacher_ui import controlled
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -57,18 +58,18 @@ def page_limits(max_layers: int, max_width: int) -> dict[str, Field]:
 
 def load_settings(prefix: str, limits: dict[str, Field], defaults: Settings) -> Settings:
     """The page's settings: from session state, or (first visit) from the link."""
-    key = f"{prefix}.settings"
-    if key not in st.session_state:
+    keys = Keys(prefix)
+    if keys.settings not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         settings, problems = Settings.from_query_params(params, base=defaults, limits=limits)
-        st.session_state[key] = settings
-        st.session_state[f"{prefix}.url_problems"] = problems
-    return st.session_state[key]
+        st.session_state[keys.settings] = settings
+        st.session_state[keys.url_problems] = problems
+    return st.session_state[keys.settings]
 
 
 def save_settings(prefix: str, settings: Settings, extra: dict[str, str] | None = None) -> None:
     """Store the settings and write them (plus page-only flags) into the URL."""
-    st.session_state[f"{prefix}.settings"] = settings
+    st.session_state[Keys(prefix).settings] = settings
     params = settings.to_query_params()
     params.update(extra or {})
     if dict(st.query_params) != params:
@@ -76,7 +77,7 @@ def save_settings(prefix: str, settings: Settings, extra: dict[str, str] | None 
 
 
 def url_problem_notice(prefix: str) -> None:
-    problems = st.session_state.get(f"{prefix}.url_problems") or []
+    problems = st.session_state.get(Keys(prefix).url_problems) or []
     if problems:
         st.warning(
             "Some settings in the link could not be used and were reset to their defaults:\n\n"
@@ -113,44 +114,44 @@ def _change_depth(key: str, delta: int, max_layers: int) -> None:
 
 def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) -> Settings:
     """Draw the data / network / training widgets in the sidebar and return new settings."""
-    w = f"{prefix}.w."
+    keys = Keys(prefix)
     max_layers = int(limits["hidden_sizes"].high)
     max_width = limits["hidden_sizes"].item_high
     sb = controlled(st.sidebar, prefix)  # a teacher link may hide or lock settings
     sb.header("Data")
     dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
-                           key=seed_widget(w + "dataset", settings.dataset))
+                           key=seed_widget(keys.widget("dataset"), settings.dataset))
     fixed = DATASETS[dataset].fixed_size
-    n_samples = sb.slider("Number of points", 20, 2000, step=10, key=seed_widget(w + "n_samples", settings.n_samples),
+    n_samples = sb.slider("Number of points", 20, 2000, step=10, key=seed_widget(keys.widget("n_samples"), settings.n_samples),
                           disabled=fixed)
-    noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=seed_widget(w + "noise", settings.noise), disabled=fixed)
-    test_ratio = sb.slider("Test share", 0.0, 0.9, step=0.05, key=seed_widget(w + "test_ratio", settings.test_ratio),
+    noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=seed_widget(keys.widget("noise"), settings.noise), disabled=fixed)
+    test_ratio = sb.slider("Test share", 0.0, 0.9, step=0.05, key=seed_widget(keys.widget("test_ratio"), settings.test_ratio),
                            help="Share of the points held out to measure generalisation.", disabled=fixed)
-    data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=seed_widget(w + "data_seed", settings.data_seed))
+    data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=seed_widget(keys.widget("data_seed"), settings.data_seed))
     features = sb.pills("Extra input features", list(EXTRA_FEATURES), selection_mode="multi",
-                        key=seed_widget(w + "features", list(settings.features)),
+                        key=seed_widget(keys.widget("features"), list(settings.features)),
                         help="Computed from x1, x2 and fed to the network as extra inputs.")
 
     sb.header("Network")
-    hidden_key = seed_widget(w + "hidden", _format_hidden(settings.hidden_sizes))
+    hidden_key = seed_widget(keys.widget("hidden"), _format_hidden(settings.hidden_sizes))
     c1, c2 = sb.columns(2)
-    c1.button("Add layer", icon=":material/add:", key=w + "add_layer", on_click=_change_depth, args=(hidden_key, 1, max_layers),
+    c1.button("Add layer", icon=":material/add:", key=keys.widget("add_layer"), on_click=_change_depth, args=(hidden_key, 1, max_layers),
               width="stretch")
-    c2.button("Remove layer", icon=":material/remove:", key=w + "remove_layer", on_click=_change_depth, args=(hidden_key, -1, max_layers),
+    c2.button("Remove layer", icon=":material/remove:", key=keys.widget("remove_layer"), on_click=_change_depth, args=(hidden_key, -1, max_layers),
               width="stretch")
     hidden_sizes = hidden_layers_field(
         hidden_key, settings.hidden_sizes, limits["hidden_sizes"], example="8,8,4", container=sb,
         help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
              "units; empty = no hidden layer (logistic regression).")
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(keys.widget("activation"), settings.activation))
     initializer = sb.selectbox("Initializer", [*INITIALIZERS, CUSTOM_INITIALIZER], format_func=INIT_LABELS.get,
-                               key=seed_widget(w + "initializer", settings.initializer))
+                               key=seed_widget(keys.widget("initializer"), settings.initializer))
     init_std = settings.init_std
     if initializer == CUSTOM_INITIALIZER:
         init_std = sb.number_input("Custom σ", 0.0, 10.0, step=0.05, format="%.3f",
-                                   key=seed_widget(w + "init_std", settings.init_std),
+                                   key=seed_widget(keys.widget("init_std"), settings.init_std),
                                    help="Every weight starts as σ·N(0,1); biases start at 0.")
-    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(w + "weight_seed", settings.weight_seed))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(keys.widget("weight_seed"), settings.weight_seed))
 
     training = training_widgets(prefix, settings)
     return settings.replace(
@@ -164,7 +165,7 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
 
 def set_widget(prefix: str, name: str, value: Any) -> None:
     """Change a setting's widget from a callback (e.g. "New weights" bumps the weight seed)."""
-    st.session_state[f"{prefix}.w.{name}"] = value
+    st.session_state[Keys(prefix).widget(name)] = value
 
 def hidden_layers_field(key: str, current: tuple[int, ...], field: Field, example: str, help: str,
                         container=None) -> tuple[int, ...]:
@@ -181,22 +182,22 @@ def hidden_layers_field(key: str, current: tuple[int, ...], field: Field, exampl
 def training_widgets(prefix: str, settings: Settings,
                      batch_help: str = "Examples per update: 1 = stochastic, full batch = batch gradient descent.") -> dict:
     """The sidebar's Training section (optimizer, α, batch size, λ, decay) as Settings fields."""
-    w = f"{prefix}.w."
+    keys = Keys(prefix)
     sb = controlled(st.sidebar, prefix)
     sb.header("Training")
     optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
-                             key=seed_widget(w + "optimizer", settings.optimizer))
+                             key=seed_widget(keys.widget("optimizer"), settings.optimizer))
     learning_rate = sb.select_slider("Learning rate α", options_with(LEARNING_RATES, settings.learning_rate),
-                                     format_func=lambda v: f"{v:g}", key=seed_widget(w + "learning_rate", settings.learning_rate),
+                                     format_func=lambda v: f"{v:g}", key=seed_widget(keys.widget("learning_rate"), settings.learning_rate),
                                      help="Can change while training runs.")
     batch_size = sb.select_slider("Batch size", options_with(BATCH_SIZES, settings.batch_size),
                                   format_func=lambda v: "full batch" if v == 0 else str(v),
-                                  key=seed_widget(w + "batch_size", settings.batch_size),
+                                  key=seed_widget(keys.widget("batch_size"), settings.batch_size),
                                   help=batch_help)
     l2 = sb.select_slider("L2 regularization λ", options_with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
-                          key=seed_widget(w + "l2", settings.l2))
+                          key=seed_widget(keys.widget("l2"), settings.l2))
     lr_decay = sb.select_slider("Learning-rate decay k", options_with(DECAY_CHOICES, settings.lr_decay),
-                                format_func=lambda v: f"{v:g}", key=seed_widget(w + "lr_decay", settings.lr_decay),
+                                format_func=lambda v: f"{v:g}", key=seed_widget(keys.widget("lr_decay"), settings.lr_decay),
                                 help="α_t = α·e^(−k·t), t counting updates.")
     return {"optimizer": optimizer, "learning_rate": float(learning_rate), "batch_size": int(batch_size),
             "l2": float(l2), "lr_decay": float(lr_decay)}
@@ -204,7 +205,7 @@ def training_widgets(prefix: str, settings: Settings,
 
 def next_weight_seed(prefix: str) -> None:
     """"New weights": the next weight seed, in the widget and in the stored settings."""
-    key = f"{prefix}.settings"
+    key = Keys(prefix).settings
     seed = (st.session_state[key].weight_seed + 1) % 2**31
     set_widget(prefix, "weight_seed", seed)
     st.session_state[key] = st.session_state[key].replace(weight_seed=seed)

@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from ..teaching.lessons.teacher import MAX_QUESTION, MAX_TITLE, TeacherLink, parse_teacher_link
+from .keys import Keys
 
 WIDGETS = {"selectbox", "slider", "select_slider", "number_input", "text_input", "text_area", "pills",
            "button", "toggle", "checkbox", "multiselect", "radio", "segmented_control"}
@@ -31,7 +32,7 @@ SETTING_OF_WIDGET = {"hidden": "hidden_sizes", "add_layer": "hidden_sizes", "rem
 
 
 def link_key(prefix: str) -> str:
-    return f"{prefix}.teacher"
+    return Keys(prefix).key("teacher")
 
 
 def load_link(prefix: str, names: Iterable[str]) -> TeacherLink:
@@ -41,7 +42,7 @@ def load_link(prefix: str, names: Iterable[str]) -> TeacherLink:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         link, problems = parse_teacher_link(params, names)
         st.session_state[key] = link
-        st.session_state.setdefault(f"{prefix}.url_problems", []).extend(problems)
+        st.session_state.setdefault(Keys(prefix).url_problems, []).extend(problems)
     return st.session_state[key]
 
 
@@ -103,18 +104,19 @@ def _base_url(url_path: str) -> str:
 
 def share_panel(prefix: str, settings_params: Mapping[str, str], names: Mapping[str, str], url_path: str = "") -> None:
     """"Share as a lesson": choose settings to hide or lock, a title and a question; the link."""
+    keys = Keys(prefix)
     with st.expander("Share as a lesson", icon=":material/school:"):
         st.markdown("Make a link that opens this exact experiment with only the controls your lesson needs. "
                     "**Hidden** settings are not shown at all; **locked** ones are shown but cannot be changed. "
                     "Both keep the value they have now.")
         label = names.get
-        hide = st.multiselect("Hide these settings", list(names), format_func=label, key=f"{prefix}.share.hide")
+        hide = st.multiselect("Hide these settings", list(names), format_func=label, key=keys.key("share.hide"))
         lock = st.multiselect("Lock these settings (shown, not changeable)", [n for n in names if n not in hide],
-                              format_func=label, key=f"{prefix}.share.lock")
-        title = st.text_input("Title (optional)", max_chars=MAX_TITLE, key=f"{prefix}.share.title",
+                              format_func=label, key=keys.key("share.lock"))
+        title = st.text_input("Title (optional)", max_chars=MAX_TITLE, key=keys.key("share.title"),
                               help="Shown above the charts, as plain text.")
         question = st.text_area("Question for the students (optional)", max_chars=MAX_QUESTION,
-                                key=f"{prefix}.share.question", height=80,
+                                key=keys.key("share.question"), height=80,
                                 help="Shown under the title, as plain text.")
         link, _ = parse_teacher_link({"hide": ",".join(hide), "lock": ",".join(lock), "title": title,
                                       "question": question}, names)

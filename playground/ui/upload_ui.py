@@ -10,7 +10,7 @@ file, and after a page switch.
 A link cannot carry a file, so while an upload is in use the URL gets ``data=uploaded``; whoever
 opens such a link is told that they see the built-in dataset instead, never silently.
 
-Session-state keys: ``{prefix}.upload.*``.
+Session-state keys: ``Keys(prefix).upload(...)``.
 """
 
 from __future__ import annotations
@@ -20,25 +20,23 @@ import streamlit as st
 from ..datasets import DATASETS
 from ..files.csv_upload import MAX_ROWS, TASKS, CSVError, UploadedCSV, guess_label, load_csv, read_header
 from ..settings import Settings
+from .keys import Keys
 
 TASK_LABELS = {"auto": "auto", "classification": "classes", "regression": "a number"}
 MAX_UPLOAD_MB = 25  # Streamlit refuses bigger files itself; up to this size our checker explains the 5 MB limit
 LINK_FLAG = "data"
 
 
-def _k(prefix: str, name: str) -> str:
-    return f"{prefix}.upload.{name}"
-
-
 def active_upload(prefix: str) -> UploadedCSV | None:
     """The uploaded dataset in use, or None (the built-in dataset of the settings is used)."""
-    return st.session_state.get(_k(prefix, "active"))
+    return st.session_state.get(Keys(prefix).upload("active"))
 
 
 def _activate(prefix: str, data: UploadedCSV | None, file_id: str | None, dataset: str | None) -> None:
-    st.session_state[_k(prefix, "active")] = data
-    st.session_state[_k(prefix, "active_file")] = file_id
-    st.session_state[_k(prefix, "dataset")] = dataset
+    keys = Keys(prefix)
+    st.session_state[keys.upload("active")] = data
+    st.session_state[keys.upload("active_file")] = file_id
+    st.session_state[keys.upload("dataset")] = dataset
 
 
 def _drop(prefix: str) -> None:
@@ -47,22 +45,23 @@ def _drop(prefix: str) -> None:
 
 def _use_shown_file(prefix: str) -> None:
     """'Train on this file' after going back to the built-in data: check it again and use it."""
-    st.session_state[_k(prefix, "checked")] = None
+    st.session_state[Keys(prefix).upload("checked")] = None
 
 
 def upload_sidebar(prefix: str, settings: Settings, container=None) -> UploadedCSV | None:
     """Draw the upload section into ``container`` (a sidebar slot; None draws nothing, e.g. in
     presentation mode) and return the uploaded dataset in use, if any."""
+    keys = Keys(prefix)
     state = st.session_state
-    if active_upload(prefix) is not None and settings.dataset != state.get(_k(prefix, "dataset")):
+    if active_upload(prefix) is not None and settings.dataset != state.get(keys.upload("dataset")):
         _drop(prefix)  # a built-in dataset was picked: that is what the user wants to see now
     if container is None:
         return active_upload(prefix)
     active = active_upload(prefix)
     with container.expander("Your own data (CSV)", icon=":material/upload_file:",
-                            expanded=active is not None or bool(state.get(_k(prefix, "error")))):
+                            expanded=active is not None or bool(state.get(keys.upload("error")))):
         file = st.file_uploader(
-            "CSV file", type=["csv", "txt", "tsv"], key=_k(prefix, "file"), max_upload_size=MAX_UPLOAD_MB,
+            "CSV file", type=["csv", "txt", "tsv"], key=keys.upload("file"), max_upload_size=MAX_UPLOAD_MB,
             help=f"A header row, then rows of two numeric features and a label (2 or 3 classes, or a number "
                  f"to predict). At most {MAX_ROWS:,} rows and 5 MB.",
         )
@@ -73,52 +72,54 @@ def upload_sidebar(prefix: str, settings: Settings, container=None) -> UploadedC
 
 def _check(prefix: str, file, settings: Settings) -> None:
     """Validate a new file (or a new label choice); only a valid one replaces the data in use."""
+    keys = Keys(prefix)
     state = st.session_state
     if file is None:
         for name in ("shown", "error", "checked", "header"):
-            state[_k(prefix, name)] = None
+            state[keys.upload(name)] = None
         return
-    if file.file_id != state.get(_k(prefix, "shown")):
-        state[_k(prefix, "shown")] = file.file_id
-        state[_k(prefix, "checked")] = None
+    if file.file_id != state.get(keys.upload("shown")):
+        state[keys.upload("shown")] = file.file_id
+        state[keys.upload("checked")] = None
         try:
             header = read_header(file.getvalue())
         except CSVError as error:
             header = None
-            state[_k(prefix, "error")] = str(error)
-        state[_k(prefix, "header")] = header
+            state[keys.upload("error")] = str(error)
+        state[keys.upload("header")] = header
         for name, value in (("label", guess_label(header) if header else None), ("task", "auto")):
-            state[_k(prefix, name)] = state[_k(prefix, name + "_choice")] = value
-    header = state.get(_k(prefix, "header"))
+            state[keys.upload(name)] = state[keys.upload(name + "_choice")] = value
+    header = state.get(keys.upload("header"))
     if not header:
         return
     # Widget values are forgotten when the section is not drawn (another page, presentation
     # mode); the *_choice copies bring them back.
     for name in ("label", "task"):
-        if _k(prefix, name) not in state:
-            state[_k(prefix, name)] = state[_k(prefix, name + "_choice")]
-    label = st.selectbox("Label column", header, key=_k(prefix, "label"),
+        if keys.upload(name) not in state:
+            state[keys.upload(name)] = state[keys.upload(name + "_choice")]
+    label = st.selectbox("Label column", header, key=keys.upload("label"),
                          help="The other two columns are the features x1 and x2.")
-    task = st.radio("The label is", TASKS, format_func=TASK_LABELS.get, key=_k(prefix, "task"), horizontal=True,
+    task = st.radio("The label is", TASKS, format_func=TASK_LABELS.get, key=keys.upload("task"), horizontal=True,
                     help="auto: words or up to 3 whole numbers are classes; other numbers are a target "
                          "to predict (regression).")
-    state[_k(prefix, "label_choice")], state[_k(prefix, "task_choice")] = label, task
+    state[keys.upload("label_choice")], state[keys.upload("task_choice")] = label, task
     wanted = (file.file_id, label, task)
-    if state.get(_k(prefix, "checked")) == wanted:
+    if state.get(keys.upload("checked")) == wanted:
         return
-    state[_k(prefix, "checked")] = wanted
+    state[keys.upload("checked")] = wanted
     try:
         data = load_csv(file.getvalue(), label=label, task=task, name=file.name)
     except CSVError as error:
-        state[_k(prefix, "error")] = str(error)
+        state[keys.upload("error")] = str(error)
         return
-    state[_k(prefix, "error")] = None
+    state[keys.upload("error")] = None
     _activate(prefix, data, file.file_id, settings.dataset)
 
 
 def _status(prefix: str, file) -> None:
+    keys = Keys(prefix)
     state = st.session_state
-    error, active = state.get(_k(prefix, "error")), active_upload(prefix)
+    error, active = state.get(keys.upload("error")), active_upload(prefix)
     if error:
         kept = f"your file **{active.name}**" if active is not None else "the built-in dataset"
         st.error(f"**File not used.** {error}\n\nStill training on {kept}.", icon=":material/block:")
@@ -127,10 +128,10 @@ def _status(prefix: str, file) -> None:
                    + ("a number to predict (regression)" if active.task == "regression"
                       else f"{active.n_classes} classes") + ".", icon=":material/check_circle:")
         st.markdown(standardization_markdown(active))
-        st.button("Back to the built-in datasets", key=_k(prefix, "drop"), on_click=_drop, args=(prefix,),
+        st.button("Back to the built-in datasets", key=keys.upload("drop"), on_click=_drop, args=(prefix,),
                   icon=":material/undo:", width="stretch")
     elif file is not None and not error:
-        st.button("Train on this file", key=_k(prefix, "use"), on_click=_use_shown_file, args=(prefix,),
+        st.button("Train on this file", key=keys.upload("use"), on_click=_use_shown_file, args=(prefix,),
                   icon=":material/upload_file:", width="stretch")
     st.caption("Share links cannot carry a file: a link made while your file is in use says so, and "
                "shows the built-in dataset instead.")
@@ -151,7 +152,7 @@ def link_params(prefix: str) -> dict[str, str]:
 def link_notice(prefix: str, settings: Settings) -> None:
     """On a visit that opened a link made with an uploaded file: say the file is not included.
     Call before the settings are written back to the URL."""
-    key = _k(prefix, "from_link")
+    key = Keys(prefix).upload("from_link")
     if key not in st.session_state:
         st.session_state[key] = st.query_params.get(LINK_FLAG) == "uploaded"
     if st.session_state[key] and active_upload(prefix) is None:

@@ -20,6 +20,7 @@ from ...plots.digits import confusion_figure, confusion_matrix, sample_images_fi
 from ...settings import FIELDS, MAX_SEED, Settings
 from ...training import TrainingSession
 from .. import live
+from ..keys import DIGITS
 from ..live_chart import live_chart
 from ..sessions import session_for
 from ..settings_ui import (
@@ -32,8 +33,8 @@ from ..settings_ui import (
     training_widgets,
 )
 
-PREFIX = "digits"
-SESSION_KEY = "digits.session"
+KEYS = DIGITS
+PREFIX = KEYS.prefix
 TASKS = {"digits01": "0 vs 1", "digits10": "all 10 digits"}
 DEFAULTS = Settings(dataset="digits01", hidden_sizes=(32,), activation="tanh", initializer="xavier",
                     optimizer="sgd", learning_rate=0.1, batch_size=0, test_ratio=0.3)
@@ -55,21 +56,20 @@ def load() -> Settings:
     """The page's settings: from session state, or (first visit) from the link. An address bar
     that still holds another page's settings (a non-digits dataset) is not a digits link: it
     is left alone, without a warning, and the defaults are used."""
-    key = f"{PREFIX}.settings"
     dataset = st.query_params.get("dataset")
-    if key not in st.session_state and dataset in DATASETS and dataset not in TASKS:
-        st.session_state[key] = DEFAULTS
-        st.session_state[f"{PREFIX}.url_problems"] = []
+    if KEYS.settings not in st.session_state and dataset in DATASETS and dataset not in TASKS:
+        st.session_state[KEYS.settings] = DEFAULTS
+        st.session_state[KEYS.url_problems] = []
     return load_settings(PREFIX, LIMITS, DEFAULTS)
 
 
 def get_session() -> TrainingSession:
-    return st.session_state[SESSION_KEY]
+    return st.session_state[KEYS.session]
 
 
 def session(settings: Settings) -> TrainingSession:
     """The page's session, rebuilt when the data or the network changed."""
-    return session_for(settings, key=SESSION_KEY, prefix=PREFIX)
+    return session_for(settings, PREFIX)
 
 
 def new_weights() -> None:
@@ -79,26 +79,25 @@ def new_weights() -> None:
 
 def settings_sidebar(settings: Settings) -> Settings:
     """Data / network / training widgets in the sidebar; returns the new settings."""
-    w = f"{PREFIX}.w."
     sb = st.sidebar
     sb.header("Data")
     dataset = sb.radio("Digits to tell apart", list(TASKS), format_func=TASKS.get, horizontal=True,
-                       key=seed_widget(w + "dataset", settings.dataset),
+                       key=seed_widget(KEYS.widget("dataset"), settings.dataset),
                        help="0 vs 1: 360 images, one sigmoid output. All 10: 1,797 images, a softmax of 10.")
-    test_ratio = sb.slider("Test share", 0.1, 0.9, step=0.05, key=seed_widget(w + "test_ratio", settings.test_ratio),
+    test_ratio = sb.slider("Test share", 0.1, 0.9, step=0.05, key=seed_widget(KEYS.widget("test_ratio"), settings.test_ratio),
                            help="Share of the images held out: the confusion matrix and image grid use them.")
-    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=seed_widget(w + "data_seed", settings.data_seed))
+    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("data_seed"), settings.data_seed))
 
     sb.header("Network")
     hidden_sizes = hidden_layers_field(
-        seed_widget(w + "hidden", ",".join(str(n) for n in settings.hidden_sizes)), settings.hidden_sizes,
+        seed_widget(KEYS.widget("hidden"), ",".join(str(n) for n in settings.hidden_sizes)), settings.hidden_sizes,
         LIMITS["hidden_sizes"], example="32 or 64,16",
         help=f"64 pixels → these widths → the output. Comma-separated, up to {MAX_LAYERS} layers of "
              f"1–{MAX_WIDTH} units; empty = no hidden layer (logistic / softmax regression).")
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(w + "activation", settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(KEYS.widget("activation"), settings.activation))
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
-                               key=seed_widget(w + "initializer", settings.initializer))
-    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(w + "weight_seed", settings.weight_seed))
+                               key=seed_widget(KEYS.widget("initializer"), settings.initializer))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("weight_seed"), settings.weight_seed))
 
     training = training_widgets(PREFIX, settings, batch_help="Images per update. Mini-batches (e.g. 32) "
                                 "learn all 10 digits much faster.")
@@ -157,39 +156,39 @@ def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample
     with left:
         live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
                                h.column("train_metric"), h.column("test_metric"), "accuracy", height=270),
-                   key="digits.cost", revision=session.step)
+                   key=KEYS.key("cost"), revision=session.step)
         st.caption("Cost (solid) should fall and accuracy (dotted) rise; a test curve that turns up while "
                    "the training curve keeps falling means overfitting.")
         stats = session.latest_stats
         live_chart(gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"),
                                    stats.saturated_fraction, stats.dead_fraction, session.settings.activation,
                                    height=270),
-                   key="digits.gradients", revision=session.step)
+                   key=KEYS.key("gradients"), revision=session.step)
         st.caption("How big each layer's gradient is (log scale): bars far lower on the input side mean "
                    "those layers barely learn.")
     with right:
         matrix = confusion_matrix(session.y_test, predicted, session.n_classes)
-        live_chart(confusion_figure(matrix, height=560), key="digits.confusion", revision=session.step)
+        live_chart(confusion_figure(matrix, height=560), key=KEYS.key("confusion"), revision=session.step)
         st.caption("Each row is a true digit, each column the network's answer: green on the diagonal = "
                    "right, red elsewhere = which digits it mixes up.")
 
     left, right = st.columns(2)
     # The image grids change slowly and are the largest figures: rebuild them every
     # IMAGES_EVERY-th tick while playing (an unchanged ``datarevision`` lets Plotly skip them).
-    fresh = tick % IMAGES_EVERY == 0 or f"{PREFIX}.images_fig" not in st.session_state
+    fresh = tick % IMAGES_EVERY == 0 or KEYS.key("images_fig") not in st.session_state
     with left:
         if fresh:
             shown = sample_indices(session, predicted, confidence, sample_mode)
-            st.session_state[f"{PREFIX}.images_fig"] = sample_images_figure(
+            st.session_state[KEYS.key("images_fig")] = sample_images_figure(
                 session.points_test[shown], session.y_test[shown], predicted[shown], confidence[shown],
                 columns=6, height=GRID_HEIGHT, datarevision=session.step)
-        live_chart(st.session_state[f"{PREFIX}.images_fig"], key="digits.images", revision=session.step)
+        live_chart(st.session_state[KEYS.key("images_fig")], key=KEYS.key("images"), revision=session.step)
         st.caption("Bold: the network's answer and how sure it is; below: the true digit. Red frames are "
                    "mistakes.")
     with right:
         if fresh:
-            st.session_state[f"{PREFIX}.units_fig"] = _units_figure(session)
-        live_chart(st.session_state[f"{PREFIX}.units_fig"], key="digits.units", revision=session.step)
+            st.session_state[KEYS.key("units_fig")] = _units_figure(session)
+        live_chart(st.session_state[KEYS.key("units_fig")], key=KEYS.key("units"), revision=session.step)
         st.caption("Each tile is one first-layer unit's weights on the 64 pixels: ink on blue pixels "
                    "raises it, ink on orange lowers it. Patterns appear as it learns.")
 

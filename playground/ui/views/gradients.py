@@ -30,6 +30,7 @@ from ...teaching.gradients.compare import MAX_CONFIGS, compare, describe
 from ...teaching.gradients.diagnosis import Diagnosis, diagnose_network, power_of_ten
 from ...training import TrainingSession
 from .. import live
+from ..keys import GRADIENTS
 from ..live_chart import live_chart
 from ..settings_ui import (
     BATCH_SIZES,
@@ -45,8 +46,8 @@ from ..settings_ui import (
 )
 from ..teacher_ui import controlled
 
-PREFIX = "gradients"
-SESSION_KEY = "gradients.session"
+KEYS = GRADIENTS
+PREFIX = KEYS.prefix
 LIMITS = page_limits(max_layers=30, max_width=128)
 MIN_WIDTH, MAX_WIDTH, MAX_DEPTH = 2, 128, 30
 ACTIVATION_BATCH = 200  # examples whose layer outputs the distributions show
@@ -69,13 +70,9 @@ DEFAULTS = Settings(**PRESETS["10-layer sigmoid (vanishing)"])
 COMPARE_DEFAULTS = (("relu", "small"), ("relu", "large"), ("relu", "xavier"), ("relu", "he"))
 
 
-def _key(name: str) -> str:
-    return f"{PREFIX}.w.{name}"
-
-
 def _seed(name: str, value: Any) -> str:
     """This page's widget key for ``name``, seeded with its stored value (see seed_widget)."""
-    return seed_widget(_key(name), value)
+    return seed_widget(KEYS.widget(name), value)
 
 
 # -- settings -------------------------------------------------------------------------------------
@@ -90,7 +87,7 @@ def load_lab_settings() -> Settings:
     """The lab's settings (from session state, or from the link on the first visit). The lab
     builds equal-width networks of 1–30 layers of 2–128 units; other shapes are adjusted, and
     the page says so next to any other bad link value."""
-    first_visit = f"{PREFIX}.settings" not in st.session_state
+    first_visit = KEYS.settings not in st.session_state
     settings = load_settings(PREFIX, LIMITS, DEFAULTS)
     problems = []
     depth, width = uniform_layers(settings.hidden_sizes)
@@ -104,8 +101,8 @@ def load_lab_settings() -> Settings:
         settings = settings.replace(dataset=DEFAULTS.dataset)
     if problems:
         if first_visit:
-            st.session_state[f"{PREFIX}.url_problems"].extend(problems)
-        st.session_state[f"{PREFIX}.settings"] = settings
+            st.session_state[KEYS.url_problems].extend(problems)
+        st.session_state[KEYS.settings] = settings
     return settings
 
 
@@ -172,7 +169,7 @@ def _apply_preset(name: str) -> None:
     for field, value in (("depth", depth), ("width", width), ("activation", preset["activation"]),
                          ("initializer", preset["initializer"]), ("learning_rate", preset["learning_rate"])):
         set_widget(PREFIX, field, value)
-    key = f"{PREFIX}.settings"
+    key = KEYS.settings
     st.session_state[key] = st.session_state[key].replace(**preset)
     live.set_playing(PREFIX, False)
 
@@ -183,7 +180,7 @@ def preset_buttons(settings: Settings) -> None:
     st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation and initializer differ):")
     widths = [len(name) + 8 for name in PRESETS]  # room for each whole label
     for column, name in zip(st.columns(widths, gap="small"), PRESETS):
-        column.button(name, key=f"{PREFIX}.preset.{name}", on_click=_apply_preset, args=(name,),
+        column.button(name, key=KEYS.key(f"preset.{name}"), on_click=_apply_preset, args=(name,),
                       type="primary" if name == current else "secondary", width="stretch")
 
 
@@ -198,7 +195,7 @@ def architecture_caption(session: TrainingSession) -> str:
 
 # -- live views -----------------------------------------------------------------------------------
 def get_session() -> TrainingSession:
-    return st.session_state[SESSION_KEY]
+    return st.session_state[KEYS.session]
 
 
 def ratio_text(ratio: float) -> str:
@@ -231,31 +228,31 @@ def render_views(session: TrainingSession, tick: int) -> None:
     batch = session.X_train[:, :ACTIVATION_BATCH]
     hidden_outputs = net.forward(batch).A[1:-1]
     if diagnosis.kind == "symmetry":
-        live_chart(unit_outputs_figure(hidden_outputs[0], 1), key="gradients.units", revision=session.step)
+        live_chart(unit_outputs_figure(hidden_outputs[0], 1), key=KEYS.key("units"), revision=session.step)
         st.caption("Every row is one unit of layer 1, every column one training example: identical rows "
                    "mean identical units, whatever the input.")
 
     left, right = st.columns(2)
     with left:
-        live_chart(gradient_profile_figure(stats.grad_norm_W, stats.grad_norm_A), key="gradients.profile",
+        live_chart(gradient_profile_figure(stats.grad_norm_W, stats.grad_norm_A), key=KEYS.key("profile"),
                    revision=session.step)
         st.caption("How big the gradient is at each layer (log scale). A line falling toward layer 1 means "
                    "vanishing gradients; rising means exploding; flat is healthy.")
     with right:
         h = session.history
         live_chart(gradient_heatmap_figure(h.column("step"), h.layer_matrix("grad_norms")),
-                   key="gradients.heatmap", revision=session.step)
+                   key=KEYS.key("heatmap"), revision=session.step)
         st.caption("Each row is a layer, each column an update; dark rows are layers that hardly ever learn.")
     left, right = st.columns(2)
     with left:
         live_chart(activation_figure(hidden_outputs, stats.saturated_fraction, stats.dead_fraction,
-                                     net.hidden_activation), key="gradients.activations", revision=session.step)
+                                     net.hidden_activation), key=KEYS.key("activations"), revision=session.step)
         st.caption(f"Each shape shows how the outputs of one layer are spread over {batch.shape[1]} examples; "
                    "the bars show the share of units stuck where their slope is (almost) zero.")
     with right:
         live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
                                h.column("train_metric"), h.column("test_metric"), metric_name, height=420),
-                   key="gradients.cost", revision=session.step)
+                   key=KEYS.key("cost"), revision=session.step)
         st.caption("The cost should fall. A flat line at the start is what vanishing gradients feel like.")
 
 
@@ -263,8 +260,8 @@ def render_views(session: TrainingSession, tick: int) -> None:
 def _remembered(widget, name: str, default: Any, *args, **kwargs) -> Any:
     """Draw ``widget(*args, key=…, **kwargs)`` seeded with its last value, and remember the new
     one outside widget state (which Streamlit drops on other pages), so choices survive a visit."""
-    key = f"{PREFIX}.compare.w.{name}"
-    kept = st.session_state.setdefault(f"{PREFIX}.compare.kept", {})
+    key = KEYS.compare(f"w.{name}")
+    kept = st.session_state.setdefault(KEYS.compare("kept"), {})
     if key not in st.session_state:
         st.session_state[key] = kept.get(name, default)
     value = widget(*args, key=key, **kwargs)
@@ -302,24 +299,24 @@ def run_comparison(settings: Settings, changes: list[dict[str, Any]], steps: int
     runs = compare(settings, changes, steps, progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
     bar.empty()
     depth, width = uniform_layers(settings.hidden_sizes)
-    st.session_state[f"{PREFIX}.compare.runs"] = runs
-    st.session_state[f"{PREFIX}.compare.what"] = (
+    st.session_state[KEYS.compare("runs")] = runs
+    st.session_state[KEYS.compare("what")] = (
         f"{len(runs)} runs of {steps:,} updates · {DATASETS[settings.dataset].label}, data seed {settings.data_seed}, "
         f"weight seed {settings.weight_seed} · {depth} hidden layers of {width} · "
         f"{OPTIMIZER_LABELS[settings.optimizer]} α = {settings.learning_rate:g}")
 
 
 def compare_results() -> None:
-    runs = st.session_state.get(f"{PREFIX}.compare.runs")
+    runs = st.session_state.get(KEYS.compare("runs"))
     if not runs:
         return
-    st.caption(f"Compared: {st.session_state[f'{PREFIX}.compare.what']}")
+    st.caption(f"Compared: {st.session_state[KEYS.compare('what')]}")
     labels = [f"{i + 1}. {run.label}" for i, run in enumerate(runs)]
     left, right = st.columns(2)
     with left:
         fig = compare_cost_figure(labels, [r.history.column("step") for r in runs],
                                   [r.history.column("train_cost") for r in runs], [r.diverged for r in runs])
-        st.plotly_chart(fig, key=f"{PREFIX}.compare.cost_chart")
+        st.plotly_chart(fig, key=KEYS.compare("cost_chart"))
         st.caption("Training cost of every run against updates: the classic initializer comparison.")
     with right:
         when = _remembered(st.segmented_control, "when", "at initialization", "Profile",
@@ -327,7 +324,7 @@ def compare_results() -> None:
         final = when == "after training"
         fig = compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W for r in runs],
                                      title=f"Gradient size per layer, {when}")
-        st.plotly_chart(fig, key=f"{PREFIX}.compare.profile_chart")
+        st.plotly_chart(fig, key=KEYS.compare("profile_chart"))
         st.caption("‖dW[l]‖ per layer on a log scale: a steep fall toward layer 1 is vanishing, a rise is exploding.")
     regression = DATASETS[runs[0].settings.dataset].task == "regression"
     metric = "train R²" if regression else "train accuracy"
@@ -351,9 +348,9 @@ def compare_section(settings: Settings) -> None:
                 "ones chosen above; each run picks its activation and initializer.")
     changes, steps = compare_controls()
     st.caption(" · ".join(f"Run {i + 1}: {describe(settings.replace(**c))}" for i, c in enumerate(changes)))
-    st.button("Run comparison", icon=":material/compare_arrows:", key=f"{PREFIX}.compare.run", type="primary",
+    st.button("Run comparison", icon=":material/compare_arrows:", key=KEYS.compare("run"), type="primary",
               on_click=_request_comparison)
-    if st.session_state.pop(f"{PREFIX}.compare.requested", False):
+    if st.session_state.pop(KEYS.compare("requested"), False):
         run_comparison(settings, changes, steps)
     compare_results()
 
@@ -362,4 +359,4 @@ def _request_comparison() -> None:
     # A flag rather than the button's return value: it survives a rerun (the app router may
     # rerun a page once before drawing it), and playing stops so the runs get the CPU.
     live.set_playing(PREFIX, False)
-    st.session_state[f"{PREFIX}.compare.requested"] = True
+    st.session_state[KEYS.compare("requested")] = True

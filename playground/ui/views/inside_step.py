@@ -1,7 +1,7 @@
 """Widgets and renderers for the "Inside a step" page (pages/inside_step.py).
 
 Every session-state key starts with ``inside_step.``. The only key read from another page is
-``playground.session``: the Playground's ``TrainingSession``, whose network can be inspected
+``PLAYGROUND.session``: the Playground's ``TrainingSession``, whose network can be inspected
 here (on a copy, so nothing this page does changes the Playground's run).
 """
 
@@ -28,9 +28,9 @@ from ...teaching.inside_step import (
     parse_hidden_sizes,
     small_network,
 )
+from ..keys import INSIDE_STEP, PLAYGROUND
 
-PLAYGROUND_SESSION_KEY = "playground.session"
-K = "inside_step."
+KEYS = INSIDE_STEP
 SOURCES = {"build": "A small network built here", "playground": "The Playground's current network"}
 LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0)
 EPSILONS = tuple(10.0**-k for k in range(1, 11))
@@ -61,25 +61,25 @@ class Setup:
 
 def _init_state() -> None:
     for name, value in DEFAULTS.items():
-        st.session_state.setdefault(K + name, value)
+        st.session_state.setdefault(KEYS.key(name), value)
 
 
 def setup_controls() -> Setup | None:
     """Choose what to look at. Returns None (and says why) when there is nothing to show."""
     _init_state()
-    source = st.radio("Network", list(SOURCES), format_func=SOURCES.get, key=K + "source", horizontal=True)
+    source = st.radio("Network", list(SOURCES), format_func=SOURCES.get, key=KEYS.key("source"), horizontal=True)
     if source == "playground":
         return _playground_setup()
     with st.container(border=True):
         c = st.columns([2.2, 1.3, 1.3, 1, 1, 1.6])
         dataset = c[0].selectbox("Data (4 examples)", list(DATASETS), format_func=lambda k: DATASETS[k].label,
-                                 key=K + "dataset", help="Logic gates give their 4 truth-table rows.")
-        hidden_text = c[1].text_input("Hidden layers", key=K + "hidden", help="Widths 1–4, up to 3 layers: 3 or 4,2")
-        activation = c[2].selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=K + "activation")
-        weight_seed = c[3].number_input("Weight seed", 0, 9999, step=1, key=K + "weight_seed")
-        data_seed = c[4].number_input("Data seed", 0, 9999, step=1, key=K + "data_seed",
+                                 key=KEYS.key("dataset"), help="Logic gates give their 4 truth-table rows.")
+        hidden_text = c[1].text_input("Hidden layers", key=KEYS.key("hidden"), help="Widths 1–4, up to 3 layers: 3 or 4,2")
+        activation = c[2].selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=KEYS.key("activation"))
+        weight_seed = c[3].number_input("Weight seed", 0, 9999, step=1, key=KEYS.key("weight_seed"))
+        data_seed = c[4].number_input("Data seed", 0, 9999, step=1, key=KEYS.key("data_seed"),
                                       help="Which 4 examples are drawn (logic gates always give all 4).")
-        learning_rate = c[5].select_slider("Learning rate α", LEARNING_RATES, key=K + "learning_rate")
+        learning_rate = c[5].select_slider("Learning rate α", LEARNING_RATES, key=KEYS.key("learning_rate"))
     try:
         hidden = parse_hidden_sizes(hidden_text)
     except ValueError as error:
@@ -94,7 +94,7 @@ def setup_controls() -> Setup | None:
 
 
 def _playground_setup() -> Setup | None:
-    session = st.session_state.get(PLAYGROUND_SESSION_KEY)
+    session = st.session_state.get(PLAYGROUND.session)
     if session is None:
         st.info("The Playground has no network yet. Open the **Playground** page, choose a dataset and an "
                 "architecture, then come back here to look inside one of its training steps.")
@@ -114,20 +114,20 @@ def _playground_setup() -> Setup | None:
 
 
 def _move(delta: int, n: int) -> None:
-    key = K + "stage"
+    key = KEYS.key("stage")
     st.session_state[key] = min(max(st.session_state.get(key, 0) + delta, 0), n - 1)
 
 
 def stage_navigator(titles: list[str]) -> int:
     """Back / stage selector / Next. Returns the index of the stage to show."""
-    n, key = len(titles), K + "stage"
+    n, key = len(titles), KEYS.key("stage")
     if not 0 <= st.session_state.get(key, 0) < n:
         st.session_state[key] = n - 1
     index = st.session_state[key]
     back, select, forward = st.columns([1.4, 5, 1.4], vertical_alignment="bottom")
-    back.button("◀ Back", key=K + "back", on_click=_move, args=(-1, n), disabled=index == 0, width="stretch")
+    back.button("◀ Back", key=KEYS.key("back"), on_click=_move, args=(-1, n), disabled=index == 0, width="stretch")
     select.selectbox("Stage", range(n), format_func=lambda i: f"{i + 1} of {n} · {titles[i]}", key=key)
-    forward.button("Next ▶", key=K + "next", on_click=_move, args=(1, n), disabled=index == n - 1,
+    forward.button("Next ▶", key=KEYS.key("next"), on_click=_move, args=(1, n), disabled=index == n - 1,
                    width="stretch", type="primary")
     return st.session_state[key]
 
@@ -170,7 +170,7 @@ def render_stage(stage: Stage) -> None:
     st.latex(stage.formula)
     st.markdown(stage.caption)
     for r, row in enumerate(stage.rows):
-        equation_row(row, key=f"{K}figure.{stage.key}.{r}")
+        equation_row(row, key=KEYS.key(f"figure.{stage.key}.{r}"))
     st.caption("Blue cells are positive, orange negative, white near 0 (each matrix on its own scale). "
                "Hover a cell for more digits; large matrices show their top-left corner only.")
     with st.expander("These numbers as NumPy arrays (full precision, to check your own code)"):
@@ -210,8 +210,8 @@ def gradient_check_section(net: Network, X: np.ndarray, Y: np.ndarray, l2: float
     st.latex(r"\frac{\partial J}{\partial \theta_i} \approx \frac{J(\theta + \varepsilon e_i) - "
              r"J(\theta - \varepsilon e_i)}{2\varepsilon}")
     left, right = st.columns(2)
-    epsilon = left.select_slider("ε (log scale)", EPSILONS, key=K + "epsilon", format_func=_power)
-    bug_key = right.selectbox("Plant a bug in backprop", [NO_BUG, *PLANTED_BUGS], key=K + "bug",
+    epsilon = left.select_slider("ε (log scale)", EPSILONS, key=KEYS.key("epsilon"), format_func=_power)
+    bug_key = right.selectbox("Plant a bug in backprop", [NO_BUG, *PLANTED_BUGS], key=KEYS.key("bug"),
                               format_func=lambda k: "No bug: the engine's backprop" if k == NO_BUG
                               else PLANTED_BUGS[k].label)
     if net.parameter_count > MAX_CHECK_PARAMETERS:
@@ -243,10 +243,10 @@ def gradient_check_section(net: Network, X: np.ndarray, Y: np.ndarray, l2: float
                "the check is only trustworthy in between.")
     with st.expander("Compare the numbers for one block"):
         names = [f"{c.name[0]}[{c.layer}]" for c in checks]
-        if st.session_state.get(K + "block", 0) >= len(checks):
-            st.session_state[K + "block"] = 0
-        pick = st.selectbox("Parameter block", range(len(checks)), format_func=lambda i: names[i], key=K + "block")
+        if st.session_state.get(KEYS.key("block"), 0) >= len(checks):
+            st.session_state[KEYS.key("block")] = 0
+        pick = st.selectbox("Parameter block", range(len(checks)), format_func=lambda i: names[i], key=KEYS.key("block"))
         c = checks[pick]
         label = f"d{c.name[0]}[{c.layer}]"
         equation_row(Row((Matrix(f"numerical {label}", "", c.numerical), Matrix(f"backprop {label}", "", c.backprop)),
-                         ("vs",)), key=K + "figure.check")
+                         ("vs",)), key=KEYS.key("figure.check"))

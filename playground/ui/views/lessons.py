@@ -24,10 +24,11 @@ from ...plots.network import network_figure
 from ...teaching.lessons import LESSONS, Lesson, LessonRun, lesson_by_number, measure, reveal_text, verdict
 from ...teaching.lessons.progress import SKIPPED, Progress, parse_progress
 from .. import live
+from ..keys import LESSONS as KEYS
 from ..live_chart import live_chart
 
-PREFIX = "lessons"
-PROGRESS, RUN, VARIATION, PROBLEMS, PRESENT = (f"{PREFIX}.{k}" for k in
+PREFIX = KEYS.prefix
+PROGRESS, RUN, VARIATION, PROBLEMS, PRESENT = (KEYS.key(k) for k in
                                                ("progress", "run", "variation", "url_problems", "present"))
 PAGE_PATHS = {"playground": "pages/playground.py", "gradients": "pages/gradients.py", "digits": "pages/digits.py"}
 PAGE_TITLES = {"playground": "Playground", "gradients": "Gradients lab", "digits": "Handwritten digits"}
@@ -94,7 +95,7 @@ def lesson_list(progress: Progress) -> None:
         mark = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
         left.markdown(f"{mark} **{lesson.number}. {lesson.title}**  \n"
                       f"<span style='color:#666'>{lesson.concept}</span>", unsafe_allow_html=True)
-        right.button("Again" if done else "Start", key=f"{PREFIX}.open{lesson.number}", on_click=_open,
+        right.button("Again" if done else "Start", key=KEYS.key(f"open{lesson.number}"), on_click=_open,
                      args=(lesson.number,), width="stretch", type="secondary" if done else "primary")
 
 
@@ -102,12 +103,12 @@ def lesson_list(progress: Progress) -> None:
 def lesson_page(lesson: Lesson, progress: Progress) -> None:
     present = st.session_state.get(PRESENT, False)
     top = st.columns([1, 1, 1, 1.2], vertical_alignment="center")
-    top[0].button("All lessons", icon=":material/list:", key=f"{PREFIX}.list", on_click=_open, args=(None,))
+    top[0].button("All lessons", icon=":material/list:", key=KEYS.key("list"), on_click=_open, args=(None,))
     if lesson.number > 1:
-        top[1].button("Previous", icon=":material/arrow_back:", key=f"{PREFIX}.prev", on_click=_open,
+        top[1].button("Previous", icon=":material/arrow_back:", key=KEYS.key("prev"), on_click=_open,
                       args=(lesson.number - 1,))
     if lesson.number < len(LESSONS):
-        top[2].button("Next", icon=":material/arrow_forward:", key=f"{PREFIX}.next", on_click=_open,
+        top[2].button("Next", icon=":material/arrow_forward:", key=KEYS.key("next"), on_click=_open,
                       args=(lesson.number + 1,))
     top[3].toggle("Presentation", key=PRESENT, help="Larger text and charts for a projector; kept in the link.")
 
@@ -136,12 +137,12 @@ def prediction_form(lesson: Lesson) -> None:
     """2–4 predictions; nothing runs until the student commits to one or skips."""
     keys = [p.key for p in lesson.predictions]
     texts = {p.key: p.text for p in lesson.predictions}
-    choice = st.radio("What do you predict?", keys, index=None, key=f"{PREFIX}.choice{lesson.number}",
+    choice = st.radio("What do you predict?", keys, index=None, key=KEYS.key(f"choice{lesson.number}"),
                       format_func=lambda k: f"({k}) {texts[k]}")
     c1, c2 = st.columns([1, 1])
     c1.button("Commit to this prediction", icon=":material/check:", type="primary", disabled=choice is None,
-              key=f"{PREFIX}.commit", on_click=_commit, args=(lesson.number, choice), width="stretch")
-    c2.button("Skip: just show me", key=f"{PREFIX}.skip", on_click=_commit, args=(lesson.number, SKIPPED),
+              key=KEYS.key("commit"), on_click=_commit, args=(lesson.number, choice), width="stretch")
+    c2.button("Skip: just show me", key=KEYS.key("skip"), on_click=_commit, args=(lesson.number, SKIPPED),
               width="stretch")
     st.caption("The experiment starts once you have committed to a prediction (or skipped).")
 
@@ -155,7 +156,7 @@ def experiment(lesson: Lesson, run: LessonRun, present: bool) -> None:
     st.markdown(f"{runs} — {lesson.steps:,} updates. Press **Play** (or **Step**) and watch; the answer "
                 "appears when the experiment is complete.")
     live.transport_controls(PREFIX, get_run)
-    st.button("Skip to the result", icon=":material/fast_forward:", key=f"{PREFIX}.finish",
+    st.button("Skip to the result", icon=":material/fast_forward:", key=KEYS.key("finish"),
               on_click=_finish, disabled=run.finished)
     live.live_area(PREFIX, get_run, lambda r, tick: render_views(r, tick, present))
 
@@ -182,15 +183,15 @@ def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
             cols = st.columns(len(run.sessions))
             for i, (col, session) in enumerate(zip(cols, run.sessions)):
                 with col:
-                    live_chart(_boundary(session, run.labels[i], present), key=f"{PREFIX}.boundary{i}",
+                    live_chart(_boundary(session, run.labels[i], present), key=KEYS.key(f"boundary{i}"),
                                revision=run.step, pace=i == 0)
         elif view == "cost":
-            live_chart(_cost(run, big), key=f"{PREFIX}.cost", revision=run.step)
+            live_chart(_cost(run, big), key=KEYS.key("cost"), revision=run.step)
         elif view == "gradients":
             norms = [s.latest_stats.grad_norm_W for s in run.sessions]
             live_chart(compare_profile_figure(run.labels, norms, height=420 if big else 340,
                                               title="Gradient size per layer now, ‖dW[l]‖"),
-                       key=f"{PREFIX}.gradients", revision=run.step)
+                       key=KEYS.key("gradients"), revision=run.step)
         elif view == "network":
             cols = st.columns(len(run.sessions))
             for i, (col, session) in enumerate(zip(cols, run.sessions)):
@@ -198,10 +199,10 @@ def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
                 with col:
                     live_chart(network_figure(net.layer_sizes, net.W, net.b, ["x1", "x2"], height=360, big=big)
                                .update_layout(title={"text": run.labels[i]}),
-                               key=f"{PREFIX}.network{i}", revision=run.step)
+                               key=KEYS.key(f"network{i}"), revision=run.step)
         elif view == "weights":
             live_chart(unit_weights_figure(run.sessions[0].net.W[1], height=420 if big else 320),
-                       key=f"{PREFIX}.weights", revision=run.step)
+                       key=KEYS.key("weights"), revision=run.step)
 
 
 def _boundary(session, label: str, present: bool):
@@ -250,14 +251,14 @@ def try_this(lesson: Lesson, run: LessonRun) -> None:
     active = st.session_state.get(VARIATION, {}).get(lesson.number)
     cols = st.columns(len(lesson.variations) + (active is not None))
     for i, variation in enumerate(lesson.variations):
-        cols[i].button(variation.label, key=f"{PREFIX}.try{i}", on_click=_choose_variation, args=(lesson.number, i),
+        cols[i].button(variation.label, key=KEYS.key(f"try{i}"), on_click=_choose_variation, args=(lesson.number, i),
                        disabled=active == i, width="stretch", help=variation.look_for)
     if active is not None:
-        cols[-1].button("Back to the lesson's experiment", key=f"{PREFIX}.try_none", on_click=_choose_variation,
+        cols[-1].button("Back to the lesson's experiment", key=KEYS.key("try_none"), on_click=_choose_variation,
                         args=(lesson.number, None), icon=":material/undo:", width="stretch")
     if lesson.number < len(LESSONS):
         st.button(f"Next lesson: {lesson_by_number(lesson.number + 1).title}", icon=":material/arrow_forward:",
-                  key=f"{PREFIX}.next_bottom", on_click=_open, args=(lesson.number + 1,), type="primary")
+                  key=KEYS.key("next_bottom"), on_click=_open, args=(lesson.number + 1,), type="primary")
 
 
 def problems_notice() -> None:

@@ -23,8 +23,9 @@ import streamlit as st
 
 from playground.plots import perceptron as plots
 from playground.teaching import perceptron as pc
+from playground.ui.keys import PERCEPTRON
 
-K = "perceptron."
+KEYS = PERCEPTRON
 WEIGHT_KEYS = ("w0", "w1", "w2")
 PRESETS = {  # label → (w0, w1, w2): one textbook solution per separable gate
     "NOR (0.5, −1, −1)": (0.5, -1.0, -1.0),
@@ -50,7 +51,7 @@ def _ss():
 
 
 def settings() -> pc.PerceptronSettings:
-    return _ss()[K + "settings"]
+    return _ss()[KEYS.key("settings")]
 
 
 def gate() -> pc.Gate:
@@ -59,8 +60,8 @@ def gate() -> pc.Gate:
 
 
 def _set(**changes) -> None:
-    _ss()[K + "settings"] = replace(settings(), **changes)
-    _ss()[K + "url_problems"] = []
+    _ss()[KEYS.key("settings")] = replace(settings(), **changes)
+    _ss()[KEYS.key("url_problems")] = []
 
 
 def _seed_widgets(force: bool = False) -> None:
@@ -68,36 +69,36 @@ def _seed_widgets(force: bool = False) -> None:
     values = {"gate": s.gate, "net": s.net, "net_act": s.net_act, "net_seed": s.net_seed}
     values.update(zip(WEIGHT_KEYS, s.weights))
     for name, value in values.items():
-        if force or K + name not in _ss():
-            _ss()[K + name] = value
+        if force or KEYS.key(name) not in _ss():
+            _ss()[KEYS.key(name)] = value
 
 
 def init_state() -> None:
     """Defaults once per session, then the URL if it says something new, then widget values."""
     ss = _ss()
-    if K + "settings" not in ss:
-        ss[K + "settings"] = pc.PerceptronSettings()
-        ss[K + "rule"] = None
-        ss[K + "fix"] = None
-        ss[K + "playing"] = False
-        ss[K + "written"] = []
-        ss[K + "url_problems"] = []
+    if KEYS.key("settings") not in ss:
+        ss[KEYS.key("settings")] = pc.PerceptronSettings()
+        ss[KEYS.key("rule")] = None
+        ss[KEYS.key("fix")] = None
+        ss[KEYS.key("playing")] = False
+        ss[KEYS.key("written")] = []
+        ss[KEYS.key("url_problems")] = []
     mine = {name: st.query_params[name] for name in pc.FIELDS if name in st.query_params}
     # Apply the URL only if it says something this page did not write itself lately: a rerun
     # sent just before the browser saw our last write still carries an older URL of ours.
-    if mine and all(any(w.get(k) != v for k, v in mine.items()) for w in ss[K + "written"]):
+    if mine and all(any(w.get(k) != v for k, v in mine.items()) for w in ss[KEYS.key("written")]):
         new, problems = pc.PerceptronSettings.from_query_params(mine, base=pc.PerceptronSettings())
         if new != settings():
-            ss[K + "rule"] = None
-            ss[K + "playing"] = False
-        ss[K + "settings"] = new
-        ss[K + "url_problems"] = problems
+            ss[KEYS.key("rule")] = None
+            ss[KEYS.key("playing")] = False
+        ss[KEYS.key("settings")] = new
+        ss[KEYS.key("url_problems")] = problems
         _seed_widgets(force=True)
     _seed_widgets()
 
 
 def show_url_problems() -> None:
-    for problem in _ss()[K + "url_problems"]:
+    for problem in _ss()[KEYS.key("url_problems")]:
         st.warning(f"Link parameter {problem}.", icon=":material/link_off:")
 
 
@@ -107,36 +108,36 @@ def sync_url() -> None:
     changed = {k: v for k, v in wanted.items() if st.query_params.get(k) != v}
     if changed:
         st.query_params.update(changed)
-    written = _ss()[K + "written"]
+    written = _ss()[KEYS.key("written")]
     if not written or written[-1] != wanted:
-        _ss()[K + "written"] = [*written[-(URL_MEMORY - 1):], wanted]
+        _ss()[KEYS.key("written")] = [*written[-(URL_MEMORY - 1):], wanted]
 
 
 # -- gate and weights ---------------------------------------------------------------------------
 
 
 def _gate_changed() -> None:
-    _set(gate=_ss()[K + "gate"])
-    _ss()[K + "rule"] = None
+    _set(gate=_ss()[KEYS.key("gate")])
+    _ss()[KEYS.key("rule")] = None
 
 
 def _flip(index: int) -> None:
     table = list(settings().custom_table)
     table[index] = 1 - table[index]
     _set(table="".join(str(v) for v in table))
-    _ss()[K + "rule"] = None
+    _ss()[KEYS.key("rule")] = None
 
 
 def gate_picker() -> pc.Gate:
     """The gate buttons, and for "custom" one button per row that flips its output."""
     st.segmented_control(
-        "Gate", pc.GATE_CHOICES, key=K + "gate", required=True, on_change=_gate_changed,
+        "Gate", pc.GATE_CHOICES, key=KEYS.key("gate"), required=True, on_change=_gate_changed,
         format_func=lambda g: "Custom table" if g == pc.CUSTOM else g, label_visibility="collapsed",
     )
     if settings().gate == pc.CUSTOM:
         st.markdown("**Click an output to flip it:**")
         for i, (col, row, out) in enumerate(zip(st.columns(4), pc.ROWS_2, settings().custom_table)):
-            col.button(f"x1={row[0]}, x2={row[1]} → {out}", key=f"{K}flip{i}", on_click=_flip, args=(i,),
+            col.button(f"x1={row[0]}, x2={row[1]} → {out}", key=KEYS.key(f"flip{i}"), on_click=_flip, args=(i,),
                        width="stretch")
     g = gate()
     targets = ", ".join(str(t) for t in g.targets)
@@ -151,17 +152,17 @@ def _rows_text(g: pc.Gate) -> str:
 
 
 def _weights_changed() -> None:
-    _set(**{name: float(_ss()[K + name]) for name in WEIGHT_KEYS})
-    _ss()[K + "rule"] = None
+    _set(**{name: float(_ss()[KEYS.key(name)]) for name in WEIGHT_KEYS})
+    _ss()[KEYS.key("rule")] = None
 
 
 def _set_weights(weights, keep_rule: bool = False) -> None:
     weights = tuple(float(v) for v in weights) + settings().weights[len(weights):]
     _set(**dict(zip(WEIGHT_KEYS, weights)))
     for name, value in zip(WEIGHT_KEYS, weights):
-        _ss()[K + name] = value
+        _ss()[KEYS.key(name)] = value
     if not keep_rule:
-        _ss()[K + "rule"] = None
+        _ss()[KEYS.key("rule")] = None
 
 
 def weight_controls(g: pc.Gate) -> None:
@@ -169,13 +170,13 @@ def weight_controls(g: pc.Gate) -> None:
     bound = float(max(3, math.ceil(max(abs(v) for v in settings().weights))))
     labels = ("w0 (bias)", "w1 (weight on x1)", "w2 (weight on x2)")
     for name, label in zip(WEIGHT_KEYS, labels):
-        st.slider(label, -bound, bound, step=0.1, key=K + name, on_change=_weights_changed,
+        st.slider(label, -bound, bound, step=0.1, key=KEYS.key(name), on_change=_weights_changed,
                   disabled=name == "w2" and g.n_inputs == 1,
                   help="NOT has one input, so w2 is not used" if name == "w2" and g.n_inputs == 1 else None)
     st.markdown("**Presets**")
     cols = st.columns(2)
     for i, (label, weights) in enumerate(PRESETS.items()):
-        cols[i % 2].button(label, key=f"{K}preset{i}", on_click=_set_weights, args=(weights,), width="stretch")
+        cols[i % 2].button(label, key=KEYS.key(f"preset{i}"), on_click=_set_weights, args=(weights,), width="stretch")
 
 
 def computed_name(g: pc.Gate) -> str:
@@ -215,25 +216,25 @@ def _rule_action(action: str) -> None:
         _set_weights((0.0, 0.0, 0.0))
         return
     g = gate()
-    run = _ss()[K + "rule"] or pc.start_rule(settings().weights, g)
+    run = _ss()[KEYS.key("rule")] or pc.start_rule(settings().weights, g)
     run = {"next": pc.rule_step, "epoch": pc.run_epoch, "converge": pc.run_to_convergence}[action](run, g)
-    _ss()[K + "rule"] = run
+    _ss()[KEYS.key("rule")] = run
     _set_weights(run.weights, keep_rule=True)
 
 
 def rule_buttons() -> None:
-    run = _ss()[K + "rule"]
+    run = _ss()[KEYS.key("rule")]
     done = run is not None and run.done
     cols = st.columns(4)
     for col, (action, label) in zip(cols, (("next", "Next example"), ("epoch", "Run epoch"),
                                            ("converge", "Run to convergence"), ("reset", "Reset (w = 0, b = 0)"))):
-        col.button(label, key=f"{K}rule_{action}", on_click=_rule_action, args=(action,), width="stretch",
+        col.button(label, key=KEYS.key(f"rule_{action}"), on_click=_rule_action, args=(action,), width="stretch",
                    disabled=done and action != "reset", type="primary" if action == "next" else "secondary")
 
 
 def rule_status() -> pc.RuleRun | None:
     """The run's message (success / error / info) and the latest step in numbers."""
-    run = _ss()[K + "rule"]
+    run = _ss()[KEYS.key("rule")]
     if run is None:
         st.info("Press **Next example** to present the first row. The rule starts from the current "
                 "weights — **Reset** sets them to w = 0, b = 0, the textbook start.")
@@ -261,7 +262,7 @@ def recent_steps_frame(run: pc.RuleRun, n: int = 8) -> pd.io.formats.style.Style
 def history_chart(run: pc.RuleRun) -> None:
     mistakes = [s.number for s in run.steps if s.mistake]
     fig = plots.rule_history_figure(pc.weight_history(run), mistakes, run.epoch_mistakes)
-    st.plotly_chart(fig, key=K + "history_chart", config=CHART_CONFIG, theme=None)
+    st.plotly_chart(fig, key=KEYS.key("history_chart"), config=CHART_CONFIG, theme=None)
 
 
 def inequality_frame(g: pc.Gate) -> pd.io.formats.style.Styler:
@@ -283,68 +284,68 @@ def fix_gate(g: pc.Gate) -> pc.Gate:
 
 def _fix_run(g: pc.Gate) -> pc.FixRun:
     s, target = settings(), fix_gate(g).targets
-    run = _ss()[K + "fix"]
+    run = _ss()[KEYS.key("fix")]
     if run is None or run.config != (s.net, s.net_act, s.net_seed, target):
         run = pc.make_fix_run(s.net, s.net_act, s.net_seed, target)
-        _ss()[K + "fix"] = run
-        _ss()[K + "playing"] = False
+        _ss()[KEYS.key("fix")] = run
+        _ss()[KEYS.key("playing")] = False
     return run
 
 
 def _fix_settings_changed() -> None:
-    _set(net=_ss()[K + "net"], net_act=_ss()[K + "net_act"], net_seed=int(_ss()[K + "net_seed"]))
+    _set(net=_ss()[KEYS.key("net")], net_act=_ss()[KEYS.key("net_act")], net_seed=int(_ss()[KEYS.key("net_seed")]))
 
 
 def _fix_action(action: str) -> None:
     ss = _ss()
     if action == "play":
-        ss[K + "playing"] = True
+        ss[KEYS.key("playing")] = True
     elif action == "pause":
-        ss[K + "playing"] = False
+        ss[KEYS.key("playing")] = False
     elif action == "step":
         pc.train_fix(_fix_run(gate()), 100)
     elif action == "reset":
-        ss[K + "fix"] = None
-        ss[K + "playing"] = False
+        ss[KEYS.key("fix")] = None
+        ss[KEYS.key("playing")] = False
 
 
 def fix_controls() -> None:
     """Architecture, activation, seed and Play / Pause / Step / Reset — outside the fragment."""
     c1, c2, c3 = st.columns([1, 1, 1])
-    c1.segmented_control("Network", tuple(pc.ARCHITECTURES), key=K + "net", required=True,
+    c1.segmented_control("Network", tuple(pc.ARCHITECTURES), key=KEYS.key("net"), required=True,
                          on_change=_fix_settings_changed)
-    c2.selectbox("Hidden activation", FIX_ACTIVATIONS, key=K + "net_act", on_change=_fix_settings_changed)
-    c3.number_input("Weight seed", 0, 9999, step=1, key=K + "net_seed", on_change=_fix_settings_changed)
-    playing, finished = _ss()[K + "playing"], _fix_run(gate()).finished
+    c2.selectbox("Hidden activation", FIX_ACTIVATIONS, key=KEYS.key("net_act"), on_change=_fix_settings_changed)
+    c3.number_input("Weight seed", 0, 9999, step=1, key=KEYS.key("net_seed"), on_change=_fix_settings_changed)
+    playing, finished = _ss()[KEYS.key("playing")], _fix_run(gate()).finished
     b1, b2, b3, b4 = st.columns(4)
-    b1.button("▶ Play", key=K + "play", on_click=_fix_action, args=("play",), disabled=playing or finished,
+    b1.button("▶ Play", key=KEYS.key("play"), on_click=_fix_action, args=("play",), disabled=playing or finished,
               type="primary", width="stretch", help="Solved — change the network or reset it" if finished else None)
-    b2.button("Pause", key=K + "pause", on_click=_fix_action, args=("pause",), disabled=not playing,
+    b2.button("Pause", key=KEYS.key("pause"), on_click=_fix_action, args=("pause",), disabled=not playing,
               width="stretch")
-    b3.button("Step ×100", key=K + "step", on_click=_fix_action, args=("step",), width="stretch")
-    b4.button("Reset network", key=K + "fix_reset", on_click=_fix_action, args=("reset",), width="stretch")
+    b3.button("Step ×100", key=KEYS.key("step"), on_click=_fix_action, args=("step",), width="stretch")
+    b4.button("Reset network", key=KEYS.key("fix_reset"), on_click=_fix_action, args=("reset",), width="stretch")
 
 
 def fix_view(g: pc.Gate) -> None:
     """The live part: trains a few steps per tick while playing, then redraws (DESIGN.md)."""
     _fix_run(g)
-    playing = _ss()[K + "playing"]
+    playing = _ss()[KEYS.key("playing")]
     st.fragment(run_every=TICK_SECONDS if playing else None)(_fix_fragment)()
 
 
 def _fix_fragment() -> None:
     ss = _ss()
-    run: pc.FixRun = ss[K + "fix"]
-    if ss[K + "playing"] and run is not None:
+    run: pc.FixRun = ss[KEYS.key("fix")]
+    if ss[KEYS.key("playing")] and run is not None:
         pc.train_fix(run, STEPS_PER_TICK)
         if run.finished:
-            ss[K + "playing"] = False
+            ss[KEYS.key("playing")] = False
             st.rerun()  # the whole page, so the fragment stops ticking and Play is enabled again
     if run is None:
         return
     probs = run.probabilities()
     outputs = (probs > 0.5).astype(int)
-    state = "solved" if run.solved else ("stopped" if run.finished else ("training…" if ss[K + "playing"] else ""))
+    state = "solved" if run.solved else ("stopped" if run.finished else ("training…" if ss[KEYS.key("playing")] else ""))
     st.markdown(f"**Step {run.steps:,}** · cost J = {run.cost():.4f} · **{run.accuracy()} of 4** rows right"
                 + (f" · {state}" if state else ""))
     rows = [{"x1": r[0], "x2": r[1], "target": t, "P(output = 1)": f"{p:.3f}", "output": o,
@@ -355,12 +356,12 @@ def _fix_fragment() -> None:
     W1, b1 = pc.hidden_lines(run.net)
     axis, grid = pc.probability_grid(run.net)
     left.plotly_chart(plots.network_boundary_figure(axis, grid, W1, b1, run.targets, probs),
-                      key=K + "boundary_chart", config=CHART_CONFIG, theme=None)
+                      key=KEYS.key("boundary_chart"), config=CHART_CONFIG, theme=None)
     left.caption("Shading is the network's P(output = 1); the thick curve is where it crosses 0.5. "
                  "Each dashed line is one hidden unit's own line, where its z = 0.")
     view = pc.hidden_space(run.net, run.X)
     right.plotly_chart(plots.hidden_space_figure(view.coords, run.targets, view.line, view.axis_titles, probs),
-                       key=K + "hidden_chart", config=CHART_CONFIG, theme=None)
+                       key=KEYS.key("hidden_chart"), config=CHART_CONFIG, theme=None)
     right.caption(
         "The same four rows after the hidden layer: here one straight line — the output unit's — "
         "separates them." + ("" if view.exact else " (Four hidden units are four dimensions; this is "

@@ -13,7 +13,10 @@ from ...plots.curves import cost_figure, gradient_figure
 from ...plots.network import network_figure
 from ...training import TrainingSession, write_model
 from .. import live
+from ..keys import PLAYGROUND, Keys
 from ..live_chart import live_chart
+
+KEYS = PLAYGROUND
 
 DIAGRAM_EVERY = 4  # while playing, the network diagram is redrawn every 4th frame,
 # cost and gradient charts every 2nd (alternating): the boundary and counter every frame.
@@ -35,9 +38,10 @@ def counter_text(session: TrainingSession) -> str:
     return f"Epoch {session.epoch:,} · update {session.step:,}"
 
 
-def render_views(session: TrainingSession, tick: int, big: bool = False, show_test: bool = True,
+def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bool = False, show_test: bool = True,
                  discretize: bool = False) -> None:
-    """Counter, decision boundary, cost curve, gradient magnitudes and network diagram."""
+    """Counter, decision boundary, cost curve, gradient magnitudes and network diagram; the
+    charts' keys and cached figures are the page's ``keys``."""
     latest = session.latest
     metric_name = "R²" if session.task == "regression" else "accuracy"
     cols = st.columns([1.25, 1.15, 1.15, 1, 0.9])
@@ -55,28 +59,28 @@ def render_views(session: TrainingSession, tick: int, big: bool = False, show_te
         height = 560 if big else 470
         value_range = float(np.abs(session.y_train).max()) if session.task == "regression" else None
         surface = boundary_surface_figure(xs, ys, values, session.task, discretize, value_range, height, big)
-        live_chart(surface, key="pg.boundary", revision=session.step, pace=True,
-                   frames=st.session_state.get("pg.frames"), animate=tick > 0,
-                   overlay=_points(session, xs, ys, show_test, value_range, height, big))
+        live_chart(surface, key=keys.key("boundary"), revision=session.step, pace=True,
+                   frames=st.session_state.get(keys.frames), animate=tick > 0,
+                   overlay=_points(keys, session, xs, ys, show_test, value_range, height, big))
         st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
                    "(white outline = training, black = test).")
     with right:
         h = session.history
-        live_chart(_every(2, 0, tick, "pg.cost_fig", lambda: cost_figure(
+        live_chart(_every(2, 0, tick, keys.key("cost_fig"), lambda: cost_figure(
             h.column("step"), h.column("train_cost"), h.column("test_cost"), h.column("train_metric"),
             h.column("test_metric"), metric_name, height=300 if big else 260, big=big)),
-            key="pg.cost", revision=session.step)
+            key=keys.key("cost"), revision=session.step)
         st.caption("Cost should fall; if test cost rises while train cost falls, the net is overfitting.")
         stats = session.latest_stats
-        live_chart(_every(2, 1, tick, "pg.gradient_fig", lambda: gradient_figure(
+        live_chart(_every(2, 1, tick, keys.key("gradient_fig"), lambda: gradient_figure(
             stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"), stats.saturated_fraction,
             stats.dead_fraction, session.settings.activation, height=300 if big else 270, big=big)),
-            key="pg.gradients", revision=session.step)
+            key=keys.key("gradients"), revision=session.step)
         st.caption("How big each layer's weight update is (log scale). Bars far lower on the left "
                    "(input side) mean vanishing gradients: those layers barely learn.")
 
-    live_chart(_every(DIAGRAM_EVERY, 2, tick, "pg.diagram", lambda: _diagram(session, big)),
-               key="pg.network", revision=session.step)
+    live_chart(_every(DIAGRAM_EVERY, 2, tick, keys.key("diagram"), lambda: _diagram(session, big)),
+               key=keys.key("network"), revision=session.step)
     st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
                "lines are weights: blue positive, orange negative, thicker = larger. Hover for values.")
 
@@ -96,16 +100,16 @@ def _every(n: int, offset: int, tick: int, key: str, build):
     return st.session_state[key]
 
 
-def _points(session: TrainingSession, xs, ys, show_test: bool, value_range, height: int, big: bool):
+def _points(keys: Keys, session: TrainingSession, xs, ys, show_test: bool, value_range, height: int, big: bool):
     """The data points drawn over the surface; rebuilt only when the data or the view changed."""
     key = (show_test, height, big)
-    cached = st.session_state.get("pg.points")  # (session, key, figure): holding the session keeps `is` exact
+    cached = st.session_state.get(keys.key("points"))  # (session, key, figure): holding the session keeps `is` exact
     if cached is None or cached[0] is not session or cached[1] != key:
         fig = boundary_points_figure(
             xs, ys, session.points_train, session.y_train,
             session.points_test if show_test else None, session.y_test if show_test else None,
             session.task, value_range, height, big)
-        st.session_state["pg.points"] = cached = (session, key, fig)
+        st.session_state[keys.key("points")] = cached = (session, key, fig)
     return cached[2]
 
 

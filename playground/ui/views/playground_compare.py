@@ -16,9 +16,10 @@ from ...teaching.gradients.compare import compare
 from ...teaching.playground import EXPERIMENTS, Experiment, gap_verdict, race_rows, race_verdict
 from .. import live
 from ..exercises import apply_preset
+from ..keys import PLAYGROUND
 
-PREFIX = "pg"
-K = "pg.compare."
+KEYS = PLAYGROUND
+PREFIX = KEYS.prefix
 STEP_CHOICES = (300, 1000, 2000, 3000)
 TARGETS = (0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01)
 GAP_EXPERIMENTS = {"dropout": "dropout", "regularization": "regularization"}  # answered by the train/test gap
@@ -31,7 +32,7 @@ def _label(key: str) -> str:
 
 def _request() -> None:
     live.set_playing(PREFIX, False)  # the runs get the CPU
-    st.session_state[K + "requested"] = True
+    st.session_state[KEYS.compare("requested")] = True
 
 
 def compare_panel(settings: Settings) -> None:
@@ -39,21 +40,21 @@ def compare_panel(settings: Settings) -> None:
     st.markdown("Race variants of **this page's network and data** — same data, same initial weights, the same "
                 "number of updates — and read the answer to an exercise of the notes off the curves.")
     key = st.segmented_control("Question", list(EXPERIMENTS), format_func=_label, default="activations",
-                               key=K + "experiment") or "activations"
+                               key=KEYS.compare("experiment")) or "activations"
     experiment = EXPERIMENTS[key]
     st.markdown(f"**{experiment.exercise}.** {experiment.question}")
     if experiment.setup:
-        st.button(f"Load the {experiment.setup_label}", icon=":material/tune:", key=K + "setup",
+        st.button(f"Load the {experiment.setup_label}", icon=":material/tune:", key=KEYS.compare("setup"),
                   on_click=apply_preset, args=("playground", dict(experiment.setup)))
     c = st.columns([2, 2, 1.4], vertical_alignment="bottom")
-    steps = c[0].select_slider("Updates per run", STEP_CHOICES, value=experiment.steps, key=K + f"steps.{key}")
-    target = c[1].select_slider("Target training cost", TARGETS, value=0.1, key=K + "target",
+    steps = c[0].select_slider("Updates per run", STEP_CHOICES, value=experiment.steps, key=KEYS.compare(f"steps.{key}"))
+    target = c[1].select_slider("Target training cost", TARGETS, value=0.1, key=KEYS.compare("target"),
                                 help="The table counts the updates each run needed to get this low.")
-    c[2].button("Run comparison", icon=":material/compare_arrows:", key=K + "run", type="primary",
+    c[2].button("Run comparison", icon=":material/compare_arrows:", key=KEYS.compare("run"), type="primary",
                 width="stretch", on_click=_request)
     runs_text = " · ".join(f"{label}" for label in experiment.labels())
     st.caption(f"Runs: {runs_text} — everything else as in the sidebar.")
-    if st.session_state.pop(K + "requested", False):
+    if st.session_state.pop(KEYS.compare("requested"), False):
         _run(settings, experiment, steps)
     _results(target)
 
@@ -63,11 +64,11 @@ def _run(settings: Settings, experiment: Experiment, steps: int) -> None:
     runs = compare(settings, experiment.changes(), steps, labels=experiment.labels(),
                    progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
     bar.empty()
-    st.session_state[K + "result"] = (experiment.key, runs, settings, steps)
+    st.session_state[KEYS.compare("result")] = (experiment.key, runs, settings, steps)
 
 
 def _results(target: float) -> None:
-    result = st.session_state.get(K + "result")
+    result = st.session_state.get(KEYS.compare("result"))
     if result is None:
         return
     key, runs, settings, steps = result
@@ -83,7 +84,7 @@ def _results(target: float) -> None:
         st.markdown(race_verdict(runs, labels, target, regression))
     fig = race_figure(labels, [r.history.column("step") for r in runs], [r.history.column("train_cost") for r in runs],
                       [r.history.column("test_cost") for r in runs] if gap else None, target=None if gap else target)
-    st.plotly_chart(fig, key=K + "chart")
+    st.plotly_chart(fig, key=KEYS.compare("chart"))
     st.caption("Solid: training cost; dashed: test cost." if gap else
                "Training cost of every run; the dotted line is the target.")
     st.dataframe(race_rows(runs, labels, target, regression), hide_index=True, width="stretch")
