@@ -8,6 +8,7 @@ import conftest
 import pytest
 
 from playground.teaching.exercises import EXERCISES, PAGES
+from playground.ui.keys import DIGITS
 
 
 def button(at, label: str):
@@ -36,7 +37,7 @@ def test_a_preset_on_another_page_sets_it_up_and_goes_there():
     assert at.title[0].value == "Handwritten digits"
     settings = at.session_state["digits.settings"]
     assert settings.dataset == "digits10" and settings.hidden_sizes == (64, 32, 16)
-    assert at.session_state["digits.session"].layer_sizes == (64, 64, 32, 16, 10)
+    assert at.session_state[DIGITS.session].layer_sizes == (64, 64, 32, 16, 10)
 
 
 def test_a_preset_on_this_page_changes_its_widgets():
@@ -78,7 +79,7 @@ def test_inside_step_times_a_layer_both_ways_and_checks_they_are_equal():
 
 def test_digits_feature_maps_before_and_after_training():
     at = conftest.make_app("pages/digits.py", timeout=180)
-    session = at.session_state["digits.session"]
+    session = at.session_state[DIGITS.session]
     session.train(200)
     button(at, "Draw the maps").click().run()
     assert not at.exception
