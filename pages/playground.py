@@ -86,6 +86,6 @@ if not present:
         upload_ui.share_note(PREFIX)
         downloads(session)
         export_ui.notebook_button(session, PREFIX, "Playground")
-    compare_panel(settings)
     teacher_ui.share_panel(PREFIX, settings.to_query_params() | upload_ui.link_params(PREFIX),
                            {name: f"{label} ({name})" for name, label in SETTING_LABELS.items()})
+    compare_panel(settings)

@@ -87,9 +87,9 @@ def controlled(container, prefix: str):
 def heading(link: TeacherLink) -> bool:
     """The link's title and question above the charts, as plain text. True if any was shown."""
     if link.title:
-        st.html(f"<h2 class='np-teacher-title' style='margin:0'>{html.escape(link.title)}</h2>")
+        st.html(f"<h2 class='np-teacher-title' style='margin:0;font-size:2.25rem;line-height:1.2'>{html.escape(link.title)}</h2>")
     if link.question:
-        st.html(f"<p class='np-teacher-question' style='font-size:1.2rem;margin:0'>{html.escape(link.question)}</p>")
+        st.html(f"<p class='np-teacher-question' style='font-size:1.25rem;margin:0'>{html.escape(link.question)}</p>")
     return bool(link.title or link.question)
 
 
