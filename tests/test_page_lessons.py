@@ -122,3 +122,18 @@ def test_presentation_mode_is_kept_in_the_link():
     assert param(at, "present") == "1"
     at.toggle(key="lessons.present").set_value(False).run()
     assert param(at, "present") is None
+
+
+@pytest.mark.parametrize("number", [lesson.number for lesson in LESSONS])
+def test_open_in_the_full_page_reproduces_the_first_run(number):
+    """The "Open this experiment" link opens its page with exactly the lesson's first run."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from playground.ui.views.lessons import PAGE_PATHS
+
+    lesson = lesson_by_number(number)
+    link = urlsplit(lesson.playground_link())
+    at = conftest.make_app(PAGE_PATHS[lesson.open_in], timeout=120, **dict(parse_qsl(link.query, keep_blank_values=True)))
+    assert not at.warning, [w.value for w in at.warning]  # every value was accepted
+    session = at.session_state[f"{lesson.open_in}.session"]
+    assert session.settings == lesson.run_settings()[0][1]
