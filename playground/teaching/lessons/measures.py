@@ -186,7 +186,8 @@ def batch_noise(run: LessonRun) -> Facts:
 
 
 def overfitting(run: LessonRun) -> Facts:
-    """Run 0 unregularized, later runs regularized: train/test cost gap and test accuracy."""
+    """Run 0 unregularized, later runs regularized (L2, dropout): train/test cost gap (costs
+    measured in evaluation mode, no units dropped) and test accuracy."""
     values = {"updates": run.step}
     for i in range(len(run.sessions)):
         final = _final(run, i)
@@ -196,12 +197,15 @@ def overfitting(run: LessonRun) -> Facts:
         values[f"train_acc_{i}"] = final["train_acc"]
         values[f"test_acc_{i}"] = final["test_acc"]
         values[f"label_{i}"] = run.labels[i]
-    values["l2"] = run.sessions[1].settings.l2
+    values["l2"] = max(s.settings.l2 for s in run.sessions)
+    values["dropout"] = max(s.settings.dropout for s in run.sessions)
     values["m_train"] = run.sessions[0].m_train
     overfit = values["gap_0"] > 0.5
-    narrower = values["gap_1"] < values["gap_0"] / 2
-    return Facts("regularization_narrows_gap" if overfit and narrower else
-                 "no_overfitting" if not overfit else "gap_stays", values)
+    narrower = [values[f"gap_{i}"] < values["gap_0"] / 2 for i in range(1, len(run.sessions))]
+    if not overfit:
+        return Facts("no_overfitting", values)
+    return Facts("regularization_narrows_gap" if all(narrower) else "partly_narrows" if any(narrower) else "gap_stays",
+                 values)
 
 
 def softmax_outputs(run: LessonRun) -> Facts:
