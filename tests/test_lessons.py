@@ -148,6 +148,14 @@ def test_every_variation_gets_an_honest_reveal(lesson):
         assert "{" not in reveal_text(lesson, measured)
 
 
+def test_bench_times_the_lessons():
+    from playground.bench.suite import QUICK, bench_lessons
+
+    measured = bench_lessons(QUICK)
+    assert [m.name for m in measured] == ["lesson 1 (neuron): training", "lesson 2 (linear-stack): training"]
+    assert all(m.unit == "s" and m.median > 0 for m in measured)
+
+
 def test_lessons_train_briefly():
     """No lesson needs more than its update budget (the 10 s limit is checked by the bench)."""
     for lesson in LESSONS:

@@ -286,11 +286,30 @@ UI_CASES = (
 )
 
 
+def bench_lessons(cfg: Config) -> list[Measurement]:
+    """Seconds of training each guided lesson needs to make its point, headless (the runner the
+    claim tests use; one BLAS thread, as in the app). The lessons promise ≤ 10 s each."""
+    from ..teaching.lessons import LESSONS, run_lesson
+
+    lessons = LESSONS[:2] if cfg.seconds < Config.seconds else LESSONS
+    repeats = 1 if cfg.seconds < Config.seconds else min(cfg.repeats, 3)
+    results = []
+    for lesson in lessons:
+        runs = []
+        for _ in range(repeats):
+            run, _facts = run_lesson(lesson)
+            runs.append(run.seconds)
+        results.append(Measurement(f"lesson {lesson.number} ({lesson.slug}): training", "s", runs,
+                                   lesson.steps * len(lesson.runs), note=f"{len(lesson.runs)} runs × {lesson.steps} updates"))
+    return results
+
+
 SECTIONS: dict[str, tuple[str, Callable[[Config], list[Measurement]]]] = {
     "small": ("2-8-8-1 tanh/sigmoid, 500 circles points, full batch, SGD", bench_small),
     "grid": ("100×100 decision-grid forward, 2-8-8-1", bench_grid),
     "deep": ("deep: 10 hidden layers of 64, 500 circles points, full batch, SGD", bench_deep),
     "ui": ("the live app in headless Chromium: default page, 500 circles points", bench_ui),
+    "lessons": ("the guided lessons: seconds of training per lesson (promised ≤ 10 s)", bench_lessons),
 }
 DEFAULT_SECTIONS = ("small", "grid", "deep")
 
