@@ -11,11 +11,12 @@ draw a progress bar and a notebook can print.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...engine import LayerStats
+from ...engine import LayerStats, Network
 from ...settings import CUSTOM_INITIALIZER, Settings
 from ...training import History, TrainingSession
 
@@ -23,7 +24,7 @@ MAX_CONFIGS = 4
 MAX_STEPS = 5000
 # What a configuration may change. Data, split and seeds stay those of the base settings.
 VARIABLE = ("activation", "initializer", "init_std", "hidden_sizes", "optimizer", "learning_rate",
-            "batch_size", "l2", "lr_decay")
+            "batch_size", "l2", "lr_decay", "l1", "dropout", "batch_norm", "residual")
 CHUNKS = 50  # progress reports per run
 HISTORY_POINTS = 250  # per run: enough for a curve, and evaluating fewer rows keeps runs quick
 
@@ -42,6 +43,8 @@ class ComparisonRun:
     steps: int  # updates actually applied (fewer than asked if it diverged)
     status: str  # "ready" or "diverged"
     message: str = ""
+    network: Network | None = None  # the trained network (its weights, e.g. to count the near-zero ones)
+    seconds: float = 0.0  # wall-clock time of the run on this machine
 
     @property
     def diverged(self) -> bool:
@@ -85,6 +88,7 @@ def compare(
     chunk = max(1, steps // CHUNKS)
     runs = []
     for i, (label, settings) in enumerate(zip(labels, all_settings)):
+        started = time.perf_counter()
         session = TrainingSession(settings, max_history=HISTORY_POINTS)
         initial = session.latest_stats
         while session.step < steps and not session.diverged:
@@ -95,7 +99,7 @@ def compare(
                 progress(done, f"Run {i + 1} of {len(all_settings)}: {label}, update {session.step:,} of {steps:,}")
         final = session.latest_stats if session.diverged else session.full_batch_stats()
         runs.append(ComparisonRun(label, settings, session.history, initial, final, session.step,
-                                  session.status, session.message))
+                                  session.status, session.message, session.net, time.perf_counter() - started))
     if progress is not None:
         progress(1.0, f"Done: {len(runs)} runs of {steps:,} updates")
     return runs

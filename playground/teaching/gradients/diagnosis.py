@@ -135,12 +135,16 @@ def diagnose(
     identical: Sequence[bool] | None = None,
     cost: float | None = None,
     diverged: bool = False,
+    batch_norm: bool = False,
 ) -> Diagnosis:
     """Name the problem from per-layer numbers (arrays of length L; index 0 is layer 1).
 
     grad_norm_W: ||dW[l]||; grad_norm_A: ||dA[l]|| (hidden layers, NaN for the output layer);
     widths: n[1..L-1], the hidden widths; saturated/dead: shares per layer (NaN = not
-    applicable); identical: per hidden layer, are all its units the same; cost: the current J.
+    applicable; with batch norm measured on Z̃ = γ Z_norm + β, what the activation sees);
+    identical: per hidden layer, are all its units the same; cost: the current J; batch_norm:
+    whether every hidden layer normalizes its z (then the initial σ no longer sets the spread of
+    z, and a large raw Z is not saturation).
     The first matching case wins, in the order of ``KINDS``.
     """
     norms = np.asarray(grad_norm_W, dtype=float)
@@ -155,7 +159,8 @@ def diagnose(
     first, last = (float(norms[0]), float(norms[-1])) if L else (0.0, 0.0)
     ratio = first / last if L and finite.all() and last > 0 else float("nan")
     growth = _growth(norms, norms_A)
-    context = dict(activation=activation, initializer=initializer, widths=widths, L=L, ratio=ratio)
+    context = dict(activation=activation, initializer=initializer, widths=widths, L=L, ratio=ratio,
+                   batch_norm=batch_norm)
 
     if diverged or not finite.all() or (cost is not None and not np.isfinite(cost)):
         return _exploding(growth, diverged=True, **context)
@@ -182,6 +187,7 @@ def diagnose_network(net: Network, stats: LayerStats, cost: float | None = None,
         stats.grad_norm_W, stats.grad_norm_A, activation=net.hidden_activation, initializer=net.initializer,
         widths=net.layer_sizes[1:-1], saturated=stats.saturated_fraction, dead=stats.dead_fraction,
         identical=identical_units(net), cost=cost, diverged=diverged,
+        batch_norm=bool(getattr(net, "batch_norm", False)),
     )
 
 
@@ -219,10 +225,17 @@ def _fix_for(activation: str) -> str:
     return "Xavier initialization (σ = √(1/n[l-1])) for tanh/sigmoid, or ReLU with He initialization"
 
 
-def _causes(saturated, *, activation, initializer, widths, L) -> tuple[list[str], str]:
+BATCH_NORM_FIX = "batch normalization (exercise 5: it re-centres and re-scales z before every activation)"
+
+
+def _causes(saturated, *, activation, initializer, widths, L, batch_norm=False) -> tuple[list[str], str]:
     """Why gradients shrink, in sentences with numbers, and the fix to try."""
     crowded = [i for i, s in enumerate(saturated) if s >= CROWDED_SHARE]
     std = _initial_std(initializer)
+    if batch_norm:
+        return (["Batch normalization is on, so neither the initial σ nor saturation is the cause: every layer's "
+                 "z is re-scaled to mean β and spread γ before its activation."],
+                "fewer layers, or a smaller learning rate if γ and β have grown large; then Reset.")
     if std is not None and std < 0.1 and widths:
         gain = std * np.sqrt(widths[0] / 2 if activation in ("relu", "leaky_relu") else widths[0])
         return ([f"Weights drawn with σ = {std:g} shrink the signal at every layer, forward and backward: "
@@ -231,7 +244,7 @@ def _causes(saturated, *, activation, initializer, widths, L) -> tuple[list[str]
     if activation == "sigmoid":
         return ([f"Sigmoid's derivative is at most 0.25 and it is multiplied once per layer: "
                  f"0.25 to the power {L - 1} is {power_of_ten(0.25 ** (L - 1))}."],
-                "ReLU with He initialization (or tanh with Xavier).")
+                f"ReLU with He initialization (or tanh with Xavier), or {BATCH_NORM_FIX}.")
     if crowded and activation in FLAT_REGION:
         share = max(saturated[i] for i in crowded)
         return ([f"Up to {share:.0%} of the {activation} units in {_layers(crowded)} sit in a flat region "
@@ -240,7 +253,7 @@ def _causes(saturated, *, activation, initializer, widths, L) -> tuple[list[str]
     return [], f"{_fix_for(activation)}, or fewer layers."
 
 
-def _vanishing(saturated, *, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _vanishing(saturated, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     if ratio == 0 or not np.isfinite(ratio):
         headline = "Vanishing gradients: layer 1 receives no gradient at all (exactly 0) — its weights never move."
     else:
@@ -249,26 +262,31 @@ def _vanishing(saturated, *, activation, initializer, widths, L, ratio) -> Diagn
     details = []
     if ratio > 0 and np.isfinite(ratio):
         details.append(f"On the way back the gradient shrinks by about {_per_layer(ratio, L)} per layer.")
-    causes, advice = _causes(saturated, activation=activation, initializer=initializer, widths=widths, L=L)
+    causes, advice = _causes(saturated, activation=activation, initializer=initializer, widths=widths, L=L,
+                             batch_norm=batch_norm)
     return Diagnosis("vanishing", headline, tuple(details + causes), advice, ratio)
 
 
-def _stuck(norms, cost, saturated, *, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _stuck(norms, cost, saturated, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     headline = (f"Stuck on a plateau: every layer's gradient is below {power_of_ten(STUCK_NORM)} "
                 f"(largest {float(norms.max()):.1e}) while the cost is still {cost:.3g}.")
-    causes, advice = _causes(saturated, activation=activation, initializer=initializer, widths=widths, L=L)
+    causes, advice = _causes(saturated, activation=activation, initializer=initializer, widths=widths, L=L,
+                             batch_norm=batch_norm)
     details = ("Gradient descent has almost nothing to follow; more updates barely help.", *causes)
     return Diagnosis("stuck", headline, details, advice, ratio)
 
 
-def _saturated(saturated, *, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _saturated(saturated, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     crowded = [i for i, s in enumerate(saturated) if s >= CROWDED_SHARE]
     share = max(saturated[i] for i in crowded)
     headline = (f"Saturated units: up to {share:.0%} of the {activation} units in {_layers(crowded)} sit in a "
                 f"flat region ({FLAT_REGION[activation]}), where the slope is almost 0.")
     details = []
     std = _initial_std(initializer)
-    if std and widths:
+    if batch_norm:
+        details.append("Batch normalization is on, and this is measured on what the activations see, "
+                       "Z̃ = γ·Z_norm + β: γ and β have grown enough to push z into the tails.")
+    elif std and widths:
         details.append(f"With σ = {std:g} and {widths[0]} inputs per unit, z has a spread of about "
                        f"σ·√n ≈ {std * np.sqrt(widths[0]):.2g}: far into the flat tails.")
     details.append("Saturated units pass back almost no gradient; as training pushes more of them there, "
@@ -277,7 +295,7 @@ def _saturated(saturated, *, activation, initializer, widths, L, ratio) -> Diagn
                      f"{activation} is steep.", ratio)
 
 
-def _exploding(growth, *, diverged, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _exploding(growth, *, diverged, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     details = []
     if diverged and growth[0] <= EXPLODING_RATIO:
         headline = "Exploding: training diverged — the cost became NaN or infinite."
@@ -292,7 +310,7 @@ def _exploding(growth, *, diverged, activation, initializer, widths, L, ratio) -
         details.append(f"That is about {_per_layer(growth, steps + 1)} per layer; a step with such gradients "
                        "throws the weights far away and the cost becomes NaN.")
     std = _initial_std(initializer)
-    if std and widths and activation in ("relu", "leaky_relu", "linear", "tanh"):
+    if std and widths and activation in ("relu", "leaky_relu", "linear", "tanh") and not batch_norm:
         n = widths[0]
         gain = std * np.sqrt(n / 2 if activation in ("relu", "leaky_relu") else n)
         formula = "σ·√(n/2)" if activation in ("relu", "leaky_relu") else "σ·√n"
@@ -302,7 +320,7 @@ def _exploding(growth, *, diverged, activation, initializer, widths, L, ratio) -
     return Diagnosis("exploding", headline, tuple(details), advice, ratio)
 
 
-def _symmetry(identical, norms, *, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _symmetry(identical, norms, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     layers = [i for i, same in enumerate(identical) if same]
     sizes = sorted({widths[i] for i in layers}) if widths else []
     units = f"all {sizes[0]} units" if len(sizes) == 1 else "all units"
@@ -318,7 +336,7 @@ def _symmetry(identical, norms, *, activation, initializer, widths, L, ratio) ->
     return Diagnosis("symmetry", headline, tuple(details), advice, ratio)
 
 
-def _dead(dead, fully_dead, *, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _dead(dead, fully_dead, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     if fully_dead:
         deepest = max(fully_dead)
         headline = (f"Dead ReLUs: every unit of {_layers(fully_dead)} outputs 0 for every example, so no "
@@ -334,13 +352,18 @@ def _dead(dead, fully_dead, *, activation, initializer, widths, L, ratio) -> Dia
     return Diagnosis("dead", headline, details, advice, ratio)
 
 
-def _healthy(saturated, dead, *, activation, initializer, widths, L, ratio) -> Diagnosis:
+def _healthy(saturated, dead, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     if L < 2:
         return Diagnosis("healthy", "Healthy: a single layer has no depth for gradients to vanish in.",
                          ratio=ratio)
     headline = (f"Healthy: gradients reach every layer — layer 1 receives {share_of(ratio)} the gradient "
                 f"of layer {L}.")
     details = [f"About {_per_layer(ratio, L)} per layer: between 1/100 and 100 times overall, every layer learns."]
+    if batch_norm and activation in FLAT_REGION:
+        worst = np.nanmax(saturated, initial=0.0) if np.isfinite(saturated).any() else 0.0
+        details.append(f"Batch normalization re-centres and re-scales z before every {activation} (Z̃ = γ·Z_norm + β), "
+                       f"so the units stay where the slope is large: at most {worst:.0%} of a layer's values sit in "
+                       f"the flat region ({FLAT_REGION[activation]}), whatever the initial weights.")
     worst_dead = np.nanmax(dead, initial=0.0) if np.isfinite(dead).any() else 0.0
     if worst_dead > 0:
         details.append(f"Up to {worst_dead:.0%} of the ReLU units in a layer are dead (z ≤ 0 for every "
