@@ -12,6 +12,7 @@ from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
 from playground.ui.settings_ui import save_settings, url_problem_notice
 from playground.ui.views import gradients as ui
+from playground.ui.views.gradients_fixes import fixes_section
 
 ensure_app_router()
 
@@ -38,6 +39,8 @@ st.markdown(ui.architecture_caption(session))
 live.transport_controls(ui.PREFIX, ui.get_session)
 live.live_area(ui.PREFIX, ui.get_session, ui.render_views)
 
+st.divider()
+fixes_section(settings)
 st.divider()
 ui.compare_section(settings)
 teacher_ui.share_panel(ui.PREFIX, settings.to_query_params(), ui.LAB_SETTINGS, url_path="gradients")

@@ -71,3 +71,8 @@ def test_vanishing_sigmoid_advice_names_batch_norm():
     assert d.kind == "vanishing" and "batch normalization (exercise 5" in d.advice
     normed = diagnose([1e-9] + [1e-5] * 9 + [1.0], activation="sigmoid", widths=[16] * 10, batch_norm=True)
     assert normed.kind == "vanishing" and "neither the initial σ nor saturation" in normed.markdown()
+
+
+def test_one_example_per_batch_leaves_batch_norm_out_with_a_reason():
+    labels, _, note = fix_runs(Settings(**{**REFERENCE, "batch_size": 1}))
+    assert labels == ["no fix", "residual connections"] and "at least 2 examples per batch" in note

@@ -91,3 +91,22 @@ def test_digits_feature_maps_before_and_after_training():
     assert len(cache) == 2
     button(at, "Draw the maps").click().run()  # same state: from the cache
     assert len(cache) == 2
+
+
+def test_gradients_lab_batch_norm_preset_and_the_fixes_comparison():
+    at = conftest.make_app("pages/gradients.py", timeout=300)
+    button(at, "sigmoid + batch norm").click().run()
+    assert not at.exception
+    session = at.session_state["gradients.session"]
+    assert session.net.batch_norm and session.settings.activation == "sigmoid"
+    assert next(t for t in at.toggle if t.label == "Batch normalization").value
+    assert any("Batch normalization re-centres" in s.value for s in at.success)  # the diagnosis knows it
+    at.select_slider(key="gradients.fixes.steps").set_value(300).run()
+    button(at, "Run comparison").click().run()
+    assert not at.exception
+    labels, runs, steps = at.session_state["gradients.fixes.result"]
+    assert labels == ["no fix", "batch norm", "residual connections"] and steps == 300
+    assert [(r.settings.batch_norm, r.settings.residual) for r in runs] == [(False, False), (True, False), (False, True)]
+    text = " ".join(m.value for m in at.markdown)
+    assert "**At initialization** layer 1 receives" in text and "With **batch norm** layer 1 gets" in text
+    assert list(at.dataframe[0].value["run"]) == labels

@@ -10,7 +10,7 @@ from ..training import TrainingSession
 from . import live
 from .keys import Keys
 
-HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
+HYPERPARAMETERS = ("learning_rate", "l2", "l1", "dropout", "lr_decay", "batch_size")
 
 
 def _structure(settings: Settings) -> Settings:

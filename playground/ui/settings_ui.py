@@ -19,6 +19,7 @@ import streamlit as st
 from ..datasets import DATASETS, EXTRA_FEATURES, PLANE_DATASETS
 from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
+from ..engine.network import check_residual_widths
 from ..engine.optimizers import OPTIMIZERS
 from ..settings import CUSTOM_INITIALIZER, FIELDS, MAX_SEED, Field, Settings
 from .keys import Keys
@@ -45,7 +46,10 @@ SETTING_LABELS = {
     "activation": "Hidden activation", "initializer": "Initializer", "init_std": "Custom σ",
     "weight_seed": "Weight seed", "optimizer": "Optimizer", "learning_rate": "Learning rate α",
     "batch_size": "Batch size", "l2": "L2 regularization λ", "lr_decay": "Learning-rate decay k",
+    "l1": "L1 regularization λ₁", "dropout": "Dropout rate", "batch_norm": "Batch normalization",
+    "residual": "Residual connections",
 }
+DROPOUT_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
 
 
 def page_limits(max_layers: int, max_width: int) -> dict[str, Field]:
@@ -152,15 +156,38 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
                                    key=seed_widget(keys.widget("init_std"), settings.init_std),
                                    help="Every weight starts as σ·N(0,1); biases start at 0.")
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(keys.widget("weight_seed"), settings.weight_seed))
+    fixes = fix_widgets(prefix, settings, hidden_sizes, sb)
 
     training = training_widgets(prefix, settings)
-    return settings.replace(
-        dataset=dataset, n_samples=int(n_samples), noise=float(noise), test_ratio=float(test_ratio),
-        data_seed=int(data_seed), features=tuple(f for f in EXTRA_FEATURES if f in (features or [])),
-        hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, init_std=float(init_std),
-        weight_seed=int(weight_seed),
-        **training,
-    )
+    try:
+        return settings.replace(
+            dataset=dataset, n_samples=int(n_samples), noise=float(noise), test_ratio=float(test_ratio),
+            data_seed=int(data_seed), features=tuple(f for f in EXTRA_FEATURES if f in (features or [])),
+            hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, init_std=float(init_std),
+            weight_seed=int(weight_seed), **fixes, **training,
+        )
+    except ValueError as error:  # fine alone, not together (e.g. batch norm with one example per batch)
+        st.sidebar.error(f"Settings not changed: {error}.")
+        return settings
+
+
+def fix_widgets(prefix: str, settings: Settings, hidden_sizes: tuple[int, ...], sb=None) -> dict:
+    """Batch normalization and residual connections (CONCEPTS.md §10) as Settings fields; the
+    residual toggle is off and disabled, with the reason, when the widths do not allow skips."""
+    keys = Keys(prefix)
+    sb = sb or st.sidebar
+    batch_norm = sb.toggle("Batch normalization", key=seed_widget(keys.widget("batch_norm"), settings.batch_norm),
+                           help="Normalize every hidden layer's z over the batch, then scale by a learned γ and "
+                                "shift by a learned β, before the activation.")
+    try:
+        check_residual_widths(hidden_sizes)
+        why_not = ""
+    except ValueError as error:
+        why_not = str(error)
+    residual = sb.toggle("Residual connections", key=seed_widget(keys.widget("residual"), settings.residual),
+                         disabled=bool(why_not), help="A[l] = g(Z[l]) + A[l−2]: a path for the gradient around "
+                         "every two hidden layers." + (f" Not possible here: {why_not}." if why_not else ""))
+    return {"batch_norm": bool(batch_norm), "residual": bool(residual) and not why_not}
 
 
 def set_widget(prefix: str, name: str, value: Any) -> None:
@@ -196,11 +223,19 @@ def training_widgets(prefix: str, settings: Settings,
                                   help=batch_help)
     l2 = sb.select_slider("L2 regularization λ", options_with(L2_CHOICES, settings.l2), format_func=lambda v: f"{v:g}",
                           key=seed_widget(keys.widget("l2"), settings.l2))
+    l1 = sb.select_slider("L1 regularization λ₁", options_with(L2_CHOICES, settings.l1), format_func=lambda v: f"{v:g}",
+                          key=seed_widget(keys.widget("l1"), settings.l1),
+                          help="Adds (λ₁/m)·Σ|W| to the cost: drives many weights to (nearly) zero, where L2 only "
+                               "shrinks them.")
+    dropout = sb.select_slider("Dropout rate", options_with(DROPOUT_CHOICES, settings.dropout),
+                               format_func=lambda v: f"{v:g}", key=seed_widget(keys.widget("dropout"), settings.dropout),
+                               help="Share of hidden units switched off at random in every training update "
+                                    "(keep_prob = 1 − rate); none at test time.")
     lr_decay = sb.select_slider("Learning-rate decay k", options_with(DECAY_CHOICES, settings.lr_decay),
                                 format_func=lambda v: f"{v:g}", key=seed_widget(keys.widget("lr_decay"), settings.lr_decay),
                                 help="α_t = α·e^(−k·t), t counting updates.")
     return {"optimizer": optimizer, "learning_rate": float(learning_rate), "batch_size": int(batch_size),
-            "l2": float(l2), "lr_decay": float(lr_decay)}
+            "l2": float(l2), "l1": float(l1), "dropout": float(dropout), "lr_decay": float(lr_decay)}
 
 
 def next_weight_seed(prefix: str) -> None:

@@ -33,13 +33,16 @@ MIN_RESIDUAL_DEPTH = 3  # the first skip is A[3] = g(Z[3]) + A[1]
 
 def fix_runs(base: Settings) -> tuple[list[str], list[dict], str]:
     """Labels and changes for the comparison on ``base``, and a note on any fix left out."""
-    runs = list(FIXES)
-    note = ""
+    runs, notes = list(FIXES), []
+    if base.batch_size == 1:
+        runs = [r for r in runs if not r[1]["batch_norm"]]
+        notes.append("Batch normalization needs at least 2 examples per batch, so it is left out: pick a larger "
+                     "batch size.")
     if len(base.hidden_sizes) < MIN_RESIDUAL_DEPTH:
-        runs = runs[:2]
-        note = (f"Residual connections need at least {MIN_RESIDUAL_DEPTH} hidden layers (the first skip is "
-                "A[3] = g(Z[3]) + A[1]), so they are left out.")
-    return [label for label, _ in runs], [dict(change) for _, change in runs], note
+        runs = [r for r in runs if not r[1]["residual"]]
+        notes.append(f"Residual connections need at least {MIN_RESIDUAL_DEPTH} hidden layers (the first skip is "
+                     "A[3] = g(Z[3]) + A[1]), so they are left out.")
+    return [label for label, _ in runs], [dict(change) for _, change in runs], " ".join(notes)
 
 
 def gradient_ratio(norms: np.ndarray) -> float:

@@ -57,13 +57,16 @@ BOX = {"error": st.error, "warning": st.warning, "success": st.success}
 ICONS = {"error": ":material/error:", "warning": ":material/warning:", "success": ":material/check_circle:"}
 
 # Same data, same depth and width: only activation and initializer differ (CONCEPTS.md §5–6).
-NETWORK = {"hidden_sizes": (16,) * 10, "learning_rate": 0.3}
+NETWORK = {"hidden_sizes": (16,) * 10, "learning_rate": 0.3, "batch_norm": False, "residual": False}
 PRESETS: dict[str, dict[str, Any]] = {
     "10-layer sigmoid (vanishing)": {**NETWORK, "activation": "sigmoid", "initializer": "xavier"},
     "large init (exploding)": {**NETWORK, "activation": "relu", "initializer": "large"},
     "zeros (symmetry)": {**NETWORK, "activation": "tanh", "initializer": "zeros"},
     "ReLU + He (healthy)": {**NETWORK, "activation": "relu", "initializer": "he"},
     "tanh + Xavier (healthy)": {**NETWORK, "activation": "tanh", "initializer": "xavier"},
+    # Practice exercise 5 (CONCEPTS.md §10): the vanishing network with a fix switched on.
+    "sigmoid + batch norm": {**NETWORK, "activation": "sigmoid", "initializer": "xavier", "batch_norm": True},
+    "sigmoid + residual": {**NETWORK, "activation": "sigmoid", "initializer": "xavier", "residual": True},
 }
 DEFAULTS = Settings(**PRESETS["10-layer sigmoid (vanishing)"])
 # The classic initializer comparison (CONCEPTS.md reference experiments).
@@ -109,9 +112,9 @@ def load_lab_settings() -> Settings:
 # What the lab's sidebar sets (a teacher link can hide or lock these), in the sidebar's words.
 LAB_SETTINGS = {name: f"{SETTING_LABELS[name]} ({name})" for name in (
     "hidden_sizes", "activation", "initializer", "init_std", "weight_seed", "dataset", "n_samples", "noise",
-    "data_seed", "optimizer", "learning_rate", "batch_size")}
+    "data_seed", "optimizer", "learning_rate", "batch_size", "batch_norm", "residual")}
 LAB_SETTINGS["hidden_sizes"] = "Hidden layers and units per layer (hidden_sizes)"
-PRESET_SETTINGS = {"hidden_sizes", "activation", "initializer", "learning_rate"}
+PRESET_SETTINGS = {"hidden_sizes", "activation", "initializer", "learning_rate", "batch_norm", "residual"}
 
 
 def lab_sidebar(settings: Settings) -> Settings:
@@ -130,6 +133,12 @@ def lab_sidebar(settings: Settings) -> Settings:
                                     f"Xavier uses σ = 1/√{width} = {1 / np.sqrt(width):.3g} here and "
                                     f"He σ = √(2/{width}) = {np.sqrt(2 / width):.3g}.")
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=_seed("weight_seed", settings.weight_seed))
+    batch_norm = sb.toggle("Batch normalization", key=_seed("batch_norm", settings.batch_norm),
+                           help="Normalize every hidden layer's z over the batch, then scale by a learned γ and "
+                                "shift by a learned β, before the activation (exercise 5).")
+    residual = sb.toggle("Residual connections", key=_seed("residual", settings.residual), disabled=depth < 3,
+                         help="A[l] = g(Z[l]) + A[l−2]: a path around every two layers for the gradient "
+                              "(needs at least 3 hidden layers).")
 
     sb.header("Data")
     dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
@@ -148,12 +157,16 @@ def lab_sidebar(settings: Settings) -> Settings:
     batch_size = sb.select_slider("Batch size", options_with(BATCH_SIZES, settings.batch_size),
                                   format_func=lambda v: "full batch" if v == 0 else str(v),
                                   key=_seed("batch_size", settings.batch_size))
-    return settings.replace(
-        hidden_sizes=(int(width),) * int(depth), activation=activation, initializer=initializer,
-        init_std=float(init_std), weight_seed=int(weight_seed), dataset=dataset, n_samples=int(n_samples),
-        noise=float(noise), data_seed=int(data_seed), optimizer=optimizer, learning_rate=float(learning_rate),
-        batch_size=int(batch_size),
-    )
+    try:
+        return settings.replace(
+            hidden_sizes=(int(width),) * int(depth), activation=activation, initializer=initializer,
+            init_std=float(init_std), weight_seed=int(weight_seed), dataset=dataset, n_samples=int(n_samples),
+            noise=float(noise), data_seed=int(data_seed), optimizer=optimizer, learning_rate=float(learning_rate),
+            batch_size=int(batch_size), batch_norm=bool(batch_norm), residual=bool(residual) and depth >= 3,
+        )
+    except ValueError as error:  # fine alone, not together (batch norm with one example per batch)
+        st.sidebar.error(f"Not changed: {error}.")
+        return settings
 
 
 def preset_matching(settings: Settings) -> str | None:
@@ -167,7 +180,8 @@ def _apply_preset(name: str) -> None:
     preset = PRESETS[name]
     depth, width = uniform_layers(preset["hidden_sizes"])
     for field, value in (("depth", depth), ("width", width), ("activation", preset["activation"]),
-                         ("initializer", preset["initializer"]), ("learning_rate", preset["learning_rate"])):
+                         ("initializer", preset["initializer"]), ("learning_rate", preset["learning_rate"]),
+                         ("batch_norm", preset["batch_norm"]), ("residual", preset["residual"])):
         set_widget(PREFIX, field, value)
     key = KEYS.settings
     st.session_state[key] = st.session_state[key].replace(**preset)
@@ -177,7 +191,8 @@ def _apply_preset(name: str) -> None:
 def preset_buttons(settings: Settings) -> None:
     """One button per preset; the preset the current settings match is highlighted."""
     current = preset_matching(settings)
-    st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation and initializer differ):")
+    st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation, initializer and the "
+                "fixes differ):")
     widths = [len(name) + 8 for name in PRESETS]  # room for each whole label
     for column, name in zip(st.columns(widths, gap="small"), PRESETS):
         column.button(name, key=KEYS.key(f"preset.{name}"), on_click=_apply_preset, args=(name,),
@@ -188,7 +203,9 @@ def architecture_caption(session: TrainingSession) -> str:
     s = session.settings
     depth, width = len(s.hidden_sizes), s.hidden_sizes[0]
     init = f"σ = {s.init_std:g}" if s.initializer == CUSTOM_INITIALIZER else s.initializer
-    return (f"**{depth} hidden layers of {width} {s.activation} units**, {init} initialization, "
+    fixes = " and ".join(name for name, on in (("batch norm", s.batch_norm), ("residual connections", s.residual)) if on)
+    return (f"**{depth} hidden layers of {width} {s.activation} units**{' with ' + fixes if fixes else ''}, "
+            f"{init} initialization, "
             f"{session.net.output_activation} output ({session.net.L} layers with weights, "
             f"{session.net.parameter_count:,} parameters) · {session.dataset_label}, {session.m_train} training points")
 

@@ -11,6 +11,7 @@ from ...datasets import to_csv
 from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure
 from ...plots.curves import cost_figure, gradient_figure
 from ...plots.network import network_figure
+from ...teaching.playground import NEAR_ZERO, near_zero_weights
 from ...training import TrainingSession, write_model
 from .. import live
 from ..keys import PLAYGROUND, Keys
@@ -122,7 +123,13 @@ def _diagram(session: TrainingSession, big: bool):
         _, _, inputs = session.plane_grid(24)
         grids = [inputs.reshape(inputs.shape[0], 24, 24), *layers]
     height = int(min(150 + 70 * max(sizes), 620 if big else 520))
-    return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big)
+    if not session.settings.l1:
+        return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big)
+    # L1 switches weights off: draw them dotted grey and count them (CONCEPTS.md §10)
+    off, total = near_zero_weights(session.net.W)
+    return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big,
+                          near_zero=NEAR_ZERO, title=f"Network: {off} of {total} weights have |w| < {NEAR_ZERO:g} "
+                          "(dotted grey)")
 
 
 def weights_npz(session: TrainingSession) -> bytes:

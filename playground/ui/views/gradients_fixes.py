@@ -1,0 +1,89 @@
+"""The Gradients lab's "Batch norm and residual connections" section (practice exercise 5).
+
+Trains the lab's network three times from the same seeds — no fix, batch normalization,
+residual connections — and shows the cost curves, the gradient profiles at initialization and
+after training, a table, and what the numbers say (playground/teaching/gradients/fixes.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...plots.gradients import compare_cost_figure, compare_profile_figure
+from ...settings import Settings
+from ...teaching.gradients.compare import compare
+from ...teaching.gradients.fixes import REFERENCE, STEPS, fix_runs, summarize, verdict
+from .. import live
+from ..exercises import apply_preset
+
+PREFIX = "gradients"
+K = "gradients.fixes."
+STEP_CHOICES = (300, 1000, 2000, 3000)
+WHEN = ("at initialization", "after training")
+
+
+def _request() -> None:
+    live.set_playing(PREFIX, False)
+    st.session_state[K + "requested"] = True
+
+
+def fixes_section(settings: Settings) -> None:
+    st.header("Batch norm and residual connections", anchor="fixes")
+    st.markdown(
+        "The notes' two fixes for a deep network whose gradient vanishes (exercise 5). **Batch normalization** "
+        "normalizes every hidden layer's z over the batch, then lets the network scale and shift it: "
+        "the activation always sees values near 0 with a learned spread. **Residual connections** add a layer's "
+        "input two layers up, a path around the layers for the gradient. Train the lab's network three ways "
+        "from the same seeds and compare."
+    )
+    st.latex(r"\mu = \tfrac1m\textstyle\sum_i z^{(i)},\quad \sigma^2 = \tfrac1m\sum_i (z^{(i)}-\mu)^2,\quad "
+             r"z_{\text{norm}} = \frac{z-\mu}{\sqrt{\sigma^2+\varepsilon}},\quad \tilde z = \gamma z_{\text{norm}} + \beta"
+             r"\qquad\qquad A^{[l]} = g(Z^{[l]}) + A^{[l-2]}")
+    labels, changes, note = fix_runs(settings)
+    c = st.columns([2.2, 1.6, 1.3], vertical_alignment="bottom")
+    c[0].button("Load the notes' network: 10 × 16 sigmoid, Xavier, circles, α = 0.1", icon=":material/tune:",
+                key=K + "reference", on_click=apply_preset, args=("gradients", dict(REFERENCE)))
+    steps = c[1].select_slider("Updates per run", STEP_CHOICES, value=STEPS, key=K + "steps")
+    c[2].button("Run comparison", icon=":material/compare_arrows:", key=K + "run", type="primary",
+                width="stretch", on_click=_request)
+    st.caption(f"Runs: {', '.join(labels)} — the network, data and training of the sidebar otherwise." +
+               (f" {note}" if note else ""))
+    if st.session_state.pop(K + "requested", False):
+        bar = st.progress(0.0, text="Starting…")
+        runs = compare(settings.replace(batch_norm=False, residual=False), changes, steps, labels=labels,
+                       progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
+        bar.empty()
+        st.session_state[K + "result"] = (labels, runs, steps)
+    _results()
+
+
+def _results() -> None:
+    result = st.session_state.get(K + "result")
+    if result is None:
+        return
+    labels, runs, steps = result
+    L = runs[0].network.L if runs[0].network is not None else len(runs[0].initial_stats.grad_norm_W)
+    regression = runs[0].settings.task == "regression"
+    st.markdown("\n\n".join(verdict([summarize(label, run) for label, run in zip(labels, runs)], L, regression)))
+    left, right = st.columns(2)
+    with left:
+        when = st.segmented_control("Gradient profile", WHEN, default=WHEN[0], key=K + "when") or WHEN[0]
+        final = when == WHEN[1]
+        st.plotly_chart(compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W
+                                                        for r in runs], title=f"‖dW[l]‖ per layer, {when}"),
+                        key=K + "profile")
+        st.caption("A line falling steeply toward layer 1 is a vanishing gradient; a flat line reaches every layer.")
+    with right:
+        st.plotly_chart(compare_cost_figure(labels, [r.history.column("step") for r in runs],
+                                            [r.history.column("train_cost") for r in runs], [r.diverged for r in runs]),
+                        key=K + "cost")
+        st.caption("Training cost of each run: a flat line is a network that is not learning.")
+    metric = "R²" if regression else "accuracy"
+    rows = []
+    for label, run, s in zip(labels, runs, [summarize(label, run) for label, run in zip(labels, runs)]):
+        rows.append({"run": label, "‖dW[1]‖ ÷ ‖dW[L]‖ at start": f"{s.ratio_start:.2g}",
+                     "after training": f"{s.ratio_end:.2g}", f"train {metric}": f"{s.train_metric:.1%}"
+                     if not regression else f"{s.train_metric:.3f}", f"test {metric}": f"{s.test_metric:.1%}"
+                     if not regression else f"{s.test_metric:.3f}", "final cost": f"{s.train_cost:.4g}",
+                     "updates": f"{s.steps:,}", "seconds": f"{run.seconds:.1f}"})
+    st.dataframe(rows, hide_index=True, width="stretch")
