@@ -14,8 +14,9 @@ from ...engine import Network
 from ...plots.digits import embedding_figure
 from ...teaching.digits import MAX_POINTS, METHODS, EmbeddingCache, agreement_sentence
 from ...training import TrainingSession
+from ..keys import DIGITS
 
-K = "digits.features."
+KEYS = DIGITS
 
 
 def initial_network(session: TrainingSession) -> Network:
@@ -25,7 +26,7 @@ def initial_network(session: TrainingSession) -> Network:
 
 
 def _request() -> None:
-    st.session_state[K + "requested"] = True
+    st.session_state[KEYS.key("features.requested")] = True
 
 
 def features_section(session: TrainingSession, playing: bool) -> None:
@@ -43,17 +44,17 @@ def features_section(session: TrainingSession, playing: bool) -> None:
                 "sidebar (e.g. 32).")
         return
     c = st.columns([1, 1.3, 1.4], vertical_alignment="bottom")
-    layer = c[0].selectbox("Hidden layer", range(1, hidden + 1), key=K + "layer",
+    layer = c[0].selectbox("Hidden layer", range(1, hidden + 1), key=KEYS.key("features.layer"),
                            format_func=lambda l: f"layer {l} ({session.net.layer_sizes[l]} units)")
     method = c[1].segmented_control("Method", list(METHODS), format_func=METHODS.get, default="pca",
-                                    key=K + "method") or "pca"
-    c[2].button("Draw the maps", icon=":material/scatter_plot:", key=K + "draw", type="primary", width="stretch",
+                                    key=KEYS.key("features.method")) or "pca"
+    c[2].button("Draw the maps", icon=":material/scatter_plot:", key=KEYS.key("features.draw"), type="primary", width="stretch",
                 on_click=_request, disabled=playing,
                 help="Pause training first." if playing else f"Maps of up to {MAX_POINTS} test images.")
-    cache: EmbeddingCache = st.session_state.setdefault(K + "cache", EmbeddingCache())
-    if st.session_state.pop(K + "requested", False):
+    cache: EmbeddingCache = st.session_state.setdefault(KEYS.key("features.cache"), EmbeddingCache())
+    if st.session_state.pop(KEYS.key("features.requested"), False):
         _draw(session, cache, layer, method)
-    shown = st.session_state.get(K + "shown")
+    shown = st.session_state.get(KEYS.key("features.shown"))
     if shown is None:
         st.caption("Pause training (or train first), pick a layer and a method, then **Draw the maps**.")
         return
@@ -64,10 +65,10 @@ def features_section(session: TrainingSession, playing: bool) -> None:
     left, right = st.columns(2)
     n_classes = session.n_classes
     left.plotly_chart(embedding_figure(before.points, before.labels, f"Before training: layer {before.layer}, "
-                                       f"{METHODS[before.method]}", n_classes=n_classes), key=K + "before")
+                                       f"{METHODS[before.method]}", n_classes=n_classes), key=KEYS.key("features.before"))
     right.plotly_chart(embedding_figure(after.points, after.labels, f"After {step:,} update{'s' * (step != 1)}: layer "
                                         f"{after.layer}, {METHODS[after.method]}", n_classes=n_classes),
-                       key=K + "after")
+                       key=KEYS.key("features.after"))
     st.markdown(agreement_sentence(before, after, step))
     if after.method == "pca":
         st.caption(f"The two PCA axes keep {before.explained:.0%} (before) and {after.explained:.0%} (after) of "
@@ -90,4 +91,4 @@ def _draw(session: TrainingSession, cache: EmbeddingCache, layer: int, method: s
             embedding, _ = cache.get_or_compute(net, step, X, y, layer, method)
         maps.append(embedding)
     bar.empty()
-    st.session_state[K + "shown"] = (maps[0], maps[1], session.step)
+    st.session_state[KEYS.key("features.shown")] = (maps[0], maps[1], session.step)

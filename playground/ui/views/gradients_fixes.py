@@ -15,16 +15,17 @@ from ...teaching.gradients.compare import compare
 from ...teaching.gradients.fixes import REFERENCE, STEPS, fix_runs, summarize, verdict
 from .. import live
 from ..exercises import apply_preset
+from ..keys import GRADIENTS
 
+KEYS = GRADIENTS
 PREFIX = "gradients"
-K = "gradients.fixes."
 STEP_CHOICES = (300, 1000, 2000, 3000)
 WHEN = ("at initialization", "after training")
 
 
 def _request() -> None:
     live.set_playing(PREFIX, False)
-    st.session_state[K + "requested"] = True
+    st.session_state[KEYS.key("fixes.requested")] = True
 
 
 def fixes_section(settings: Settings) -> None:
@@ -42,23 +43,23 @@ def fixes_section(settings: Settings) -> None:
     labels, changes, note = fix_runs(settings)
     c = st.columns([2.2, 1.6, 1.3], vertical_alignment="bottom")
     c[0].button("Load the notes' network: 10 × 16 sigmoid, Xavier, circles, α = 0.1", icon=":material/tune:",
-                key=K + "reference", on_click=apply_preset, args=("gradients", dict(REFERENCE)))
-    steps = c[1].select_slider("Updates per run", STEP_CHOICES, value=STEPS, key=K + "steps")
-    c[2].button("Run comparison", icon=":material/compare_arrows:", key=K + "run", type="primary",
+                key=KEYS.key("fixes.reference"), on_click=apply_preset, args=("gradients", dict(REFERENCE)))
+    steps = c[1].select_slider("Updates per run", STEP_CHOICES, value=STEPS, key=KEYS.key("fixes.steps"))
+    c[2].button("Run comparison", icon=":material/compare_arrows:", key=KEYS.key("fixes.run"), type="primary",
                 width="stretch", on_click=_request)
     st.caption(f"Runs: {', '.join(labels)} — the network, data and training of the sidebar otherwise." +
                (f" {note}" if note else ""))
-    if st.session_state.pop(K + "requested", False):
+    if st.session_state.pop(KEYS.key("fixes.requested"), False):
         bar = st.progress(0.0, text="Starting…")
         runs = compare(settings.replace(batch_norm=False, residual=False), changes, steps, labels=labels,
                        progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
         bar.empty()
-        st.session_state[K + "result"] = (labels, runs, steps)
+        st.session_state[KEYS.key("fixes.result")] = (labels, runs, steps)
     _results()
 
 
 def _results() -> None:
-    result = st.session_state.get(K + "result")
+    result = st.session_state.get(KEYS.key("fixes.result"))
     if result is None:
         return
     labels, runs, steps = result
@@ -67,16 +68,16 @@ def _results() -> None:
     st.markdown("\n\n".join(verdict([summarize(label, run) for label, run in zip(labels, runs)], L, regression)))
     left, right = st.columns(2)
     with left:
-        when = st.segmented_control("Gradient profile", WHEN, default=WHEN[0], key=K + "when") or WHEN[0]
+        when = st.segmented_control("Gradient profile", WHEN, default=WHEN[0], key=KEYS.key("fixes.when")) or WHEN[0]
         final = when == WHEN[1]
         st.plotly_chart(compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W
                                                         for r in runs], title=f"‖dW[l]‖ per layer, {when}"),
-                        key=K + "profile")
+                        key=KEYS.key("fixes.profile"))
         st.caption("A line falling steeply toward layer 1 is a vanishing gradient; a flat line reaches every layer.")
     with right:
         st.plotly_chart(compare_cost_figure(labels, [r.history.column("step") for r in runs],
                                             [r.history.column("train_cost") for r in runs], [r.diverged for r in runs]),
-                        key=K + "cost")
+                        key=KEYS.key("fixes.cost"))
         st.caption("Training cost of each run: a flat line is a network that is not learning.")
     metric = "R²" if regression else "accuracy"
     rows = []

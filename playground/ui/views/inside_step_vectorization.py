@@ -18,15 +18,17 @@ from ...teaching.vectorization import (
     time_dot_product,
     time_layer,
 )
+from ..keys import INSIDE_STEP
 
-K = "inside_step.vectorize."
+KEYS = INSIDE_STEP
+
 EXAMPLE_COUNTS = (4, 100, 1_000, 10_000)
 NOTES_RATIO = 300  # the notes: ~1.5 ms vectorized against ~500 ms looped for a 10⁶ dot product
 
 
 def _show_stage(key: str, stage_keys: list[str]) -> None:
     if key in stage_keys:
-        st.session_state["inside_step.stage"] = stage_keys.index(key)
+        st.session_state[KEYS.key("stage")] = stage_keys.index(key)
 
 
 def vectorization_section(net: Network, X, stage_keys: list[str]) -> None:
@@ -41,19 +43,19 @@ def vectorization_section(net: Network, X, stage_keys: list[str]) -> None:
              r"\qquad\qquad \text{vectorized: } Z = W A + b")
     c = st.columns([1, 1.6, 1.2], vertical_alignment="bottom")
     layer = c[0].selectbox("Layer", range(1, net.L + 1), format_func=lambda l: f"layer {l}: "
-                           f"{net.layer_sizes[l]}×{net.layer_sizes[l - 1]}", key=K + "layer")
-    m = c[1].select_slider("Examples m", EXAMPLE_COUNTS, value=1_000, key=K + "m", format_func=lambda v: f"{v:,}",
+                           f"{net.layer_sizes[l]}×{net.layer_sizes[l - 1]}", key=KEYS.key("vectorize.layer"))
+    m = c[1].select_slider("Examples m", EXAMPLE_COUNTS, value=1_000, key=KEYS.key("vectorize.m"), format_func=lambda v: f"{v:,}",
                            help="The page's examples repeated to m columns.")
-    c[2].button("Time both", icon=":material/timer:", key=K + "run", type="primary", width="stretch",
-                on_click=st.session_state.__setitem__, args=(K + "requested", True))
+    c[2].button("Time both", icon=":material/timer:", key=KEYS.key("vectorize.run"), type="primary", width="stretch",
+                on_click=st.session_state.__setitem__, args=(KEYS.key("vectorize.requested"), True))
     stage = f"forward-Z{layer}"
-    st.button(f"Show how b[{layer}] is broadcast (stage above)", key=K + "stage", icon=":material/arrow_upward:",
+    st.button(f"Show how b[{layer}] is broadcast (stage above)", key=KEYS.key("vectorize.stage"), icon=":material/arrow_upward:",
               on_click=_show_stage, args=(stage, stage_keys), type="tertiary")
-    if st.session_state.pop(K + "requested", False):
+    if st.session_state.pop(KEYS.key("vectorize.requested"), False):
         A_prev = layer_inputs(net, X, layer, m)
         with st.spinner("Timing the loop and the matrix product…"):
-            st.session_state[K + "result"] = (time_layer(net.W[layer], A_prev, net.b[layer], layer), time_dot_product())
-    result = st.session_state.get(K + "result")
+            st.session_state[KEYS.key("vectorize.result")] = (time_layer(net.W[layer], A_prev, net.b[layer], layer), time_dot_product())
+    result = st.session_state.get(KEYS.key("vectorize.result"))
     if result is None:
         st.caption("Press **Time both**: the loop runs for well under a second.")
         return
