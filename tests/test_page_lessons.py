@@ -135,5 +135,7 @@ def test_open_in_the_full_page_reproduces_the_first_run(number):
     link = urlsplit(lesson.playground_link())
     at = conftest.make_app(PAGE_PATHS[lesson.open_in], timeout=120, **dict(parse_qsl(link.query, keep_blank_values=True)))
     assert not at.warning, [w.value for w in at.warning]  # every value was accepted
-    session = at.session_state[f"{lesson.open_in}.session"]
+    from playground.ui.keys import BY_PAGE
+
+    session = at.session_state[BY_PAGE[lesson.open_in].session]
     assert session.settings == lesson.run_settings()[0][1]
