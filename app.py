@@ -3,11 +3,14 @@
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from playground.ui.layout import page_style
+
 # The matrices here are small: BLAS threads cost more than they save, and on a shared 2-core
 # server many sessions' threads fight each other (measured: grid forward 0.4 ms → 2–35 ms).
 threadpool_limits(1)
 
 st.set_page_config(page_title="Neural Playground", page_icon=":material/neurology:", layout="wide")
+page_style()  # readable on a phone and a projector (playground/ui/layout.css)
 
 PAGES = {
     "Train": [

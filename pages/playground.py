@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.settings import Settings
-from playground.ui import export_ui, live, teacher_ui, upload_ui
+from playground.ui import export_ui, layout, live, teacher_ui, upload_ui
 from playground.ui.exercises import exercises_help
 from playground.ui.keys import PLAYGROUND
 from playground.ui.routing import ensure_app_router
@@ -17,7 +17,7 @@ from playground.ui.settings_ui import (
     settings_sidebar,
     url_problem_notice,
 )
-from playground.ui.views.playground import architecture_caption, boundary_snapshot, downloads, render_views
+from playground.ui.views.playground import boundary_snapshot, downloads, render_views
 from playground.ui.views.playground_compare import compare_panel
 
 KEYS = PLAYGROUND
@@ -34,10 +34,11 @@ if KEYS.key("present") not in st.session_state:
 present = st.session_state[KEYS.key("present")]
 if present:
     st.set_page_config(initial_sidebar_state="collapsed")
+    layout.presentation_style()
 
 if not teacher_ui.heading(link) and not present:
     st.title("Neural Playground")
-    st.markdown("Pick a dataset and a network in the sidebar, press **Play**, and watch a NumPy "
+    st.container(key=layout.INTRO).markdown("Pick a dataset and a network in the sidebar, press **Play**, and watch a NumPy "
                 "network learn: the boundary it draws, its cost, and the gradients in every layer.")
     if not link.active:  # a teacher link shows only what its lesson needs
         exercises_help("playground")
@@ -47,8 +48,11 @@ if present:
     settings = st.session_state[KEYS.settings]
 else:
     upload_slot = st.sidebar.container()
-    settings = settings_sidebar(PREFIX, settings, LIMITS)
+    uploaded = upload_ui.upload_in_use(PREFIX)
+    settings = settings_sidebar(PREFIX, settings, LIMITS, uploaded=uploaded)
 custom = upload_ui.upload_sidebar(PREFIX, settings, None if present else upload_slot)
+if not present and custom is not None and uploaded is None:
+    st.rerun()  # a file was just accepted: redraw the sidebar, whose dataset box is now not in use
 upload_ui.link_notice(PREFIX, settings)  # before save_settings rewrites the link
 save_settings(PREFIX, settings, ({"present": "1"} if present else {}) | upload_ui.link_params(PREFIX)
               | link.to_query_params())
@@ -57,18 +61,20 @@ export_ui.track_run(PREFIX, session)
 upload_ui.data_notice(PREFIX)
 
 
-live.transport_controls(PREFIX, lambda: st.session_state[KEYS.session],
-                        on_new_weights=lambda: next_weight_seed(PREFIX))
-options = st.columns([0.8, 0.8, 0.9, 2.2])
-show_test = options[0].toggle("Test points", value=True, key=KEYS.key("show_test"),
-                              help="Show the held-out test points (black outline) on the boundary plot.")
-discretize = options[1].toggle("Discretize", value=False, key=KEYS.key("discretize"),
-                               disabled=session.task == "regression",
-                               help="Colour each point of the plane by the predicted class only.")
-options[2].toggle("Presentation", key=KEYS.key("present"),
-                  help="Hides the settings and enlarges the charts for a projector; it is kept in the link.")
-if not present:
-    options[3].markdown(architecture_caption(session))
+controls, options = (st.columns([2.9, 1.9], vertical_alignment="bottom") if present
+                     else (st.container(), st.container()))
+with controls, st.container(key=layout.TRANSPORT):
+    live.transport_controls(PREFIX, lambda: st.session_state[KEYS.session],
+                            on_new_weights=lambda: next_weight_seed(PREFIX))
+with options, st.container(key=layout.OPTIONS):
+    toggles = st.columns(3 if present else [1, 1, 1, 1.6])
+    show_test = toggles[0].toggle("Test points", value=True, key=KEYS.key("show_test"),
+                                  help="Show the held-out test points (black outline) on the boundary plot.")
+    discretize = toggles[1].toggle("Discretize", value=False, key=KEYS.key("discretize"),
+                                   disabled=session.task == "regression",
+                                   help="Colour each point of the plane by the predicted class only.")
+    toggles[2].toggle("Presentation", key=KEYS.key("present"),
+                      help="Hides the settings and enlarges the charts for a projector; it is kept in the link.")
 
 live.live_area(
     PREFIX,

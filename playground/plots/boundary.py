@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import BINARY_SCALE, DIVERGING_SCALE, class_colour, hex_to_rgb, layout
+from .style import BINARY_SCALE, DIVERGING_SCALE, class_colour, font_sizes, hex_to_rgb, layout
 
 
 def _class_band_scale(n_classes: int) -> list:
@@ -37,10 +37,16 @@ def boundary_surface(values: np.ndarray, task: str, discretize: bool = False) ->
     return (winner + np.clip(confidence, 0.0, 0.999)).astype(np.float32)
 
 
+def plane_title(task: str) -> str:
+    """What the plane view shows: a boundary between classes, or a surface of predicted values."""
+    return "Prediction surface" if task == "regression" else "Decision boundary"
+
+
 def _heat_style(task: str, n_outputs: int, surface: np.ndarray, value_range: float | None) -> dict:
     if task == "binary":
         return {"colorscale": BINARY_SCALE, "zmin": 0.0, "zmax": 1.0,
-                "colorbar": {"title": {"text": "P(class 1)", "side": "right"}, "len": 0.8, "thickness": 14}}
+                "colorbar": {"title": {"text": "P(class 1)", "side": "right"}, "len": 0.8, "thickness": 14,
+                             "tickvals": [0, 0.5, 1]}}
     if task == "multiclass":
         return {"colorscale": _class_band_scale(n_outputs), "zmin": 0.0, "zmax": float(n_outputs),
                 "showscale": False}
@@ -49,19 +55,28 @@ def _heat_style(task: str, n_outputs: int, surface: np.ndarray, value_range: flo
             "colorbar": {"title": {"text": "prediction", "side": "right"}, "len": 0.8, "thickness": 14}}
 
 
+def plane_margins(big: bool = False) -> dict:
+    """Room for the title, the x1/x2 ticks and titles and the colour bar, from the font size."""
+    size = font_sizes(big)[0]
+    return {"l": int(2.4 * size + 24), "r": int(4.4 * size + 14), "t": int(2.2 * size + 14),
+            "b": int(2.6 * size + 22), "autoexpand": False}
+
+
 def _plane_layout(xs, ys, title: str, height: int, big: bool, labels: bool = True, **overrides) -> dict:
-    axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
+    axis = {"constrain": "domain", "showgrid": False, "zeroline": False, "nticks": 6}
     if not labels:  # an overlay: same plot area, nothing drawn twice
         axis.update(showticklabels=False, ticks="")
     return layout(
         title, height, big,
-        xaxis={"title": {"text": "x1" if labels else ""}, "range": [xs[0], xs[-1]], **axis},
-        yaxis={"title": {"text": "x2" if labels else ""}, "range": [ys[0], ys[-1]], "scaleanchor": "x",
-               "scaleratio": 1, **axis},
-        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0, "font": {"size": 13}},
-        # Fixed margins (no auto-expansion for the colour bar or legend) so that the plot area
-        # is identical when the surface and the points are drawn as two stacked figures.
-        margin={"l": 50, "r": 78, "t": 50, "b": 80, "autoexpand": False},
+        xaxis={"title": {"text": "x1" if labels else "", "standoff": 10}, "range": [xs[0], xs[-1]], **axis},
+        yaxis={"title": {"text": "x2" if labels else ""}, "range": [ys[0], ys[-1]],
+               "scaleanchor": "x", "scaleratio": 1, **axis},
+        # The legend is drawn as HTML under the chart (``legend_html``): inside the figure it was
+        # cut off or sat on the axis title at projector font sizes.
+        showlegend=False,
+        # Fixed margins (no auto-expansion for the colour bar) so that the plot area is
+        # identical when the surface and the points are drawn as two stacked figures.
+        margin=plane_margins(big),
         **overrides,
     )
 
@@ -96,7 +111,7 @@ def _point_traces(points_train, y_train, points_test, y_test, task, value_range,
             mask = labels == k
             traces.append(go.Scatter(
                 x=points[mask, 0], y=points[mask, 1], mode="markers",
-                name=f"class {k} ({part})",
+                name=f"class {k} ({part})", showlegend=False,
                 marker={"size": marker_size, "color": class_colour(int(k)),
                         "line": {"color": outline, "width": 1.2}},
             ))
@@ -116,22 +131,40 @@ def decision_boundary_figure(
     value_range: float | None = None,
     height: int = 480,
     big: bool = False,
-    title: str = "Decision boundary",
+    title: str | None = None,
 ) -> go.Figure:
     """Heatmap of the output over the plane (xs, ys: (R,); values: (n_y, R, R)) plus points.
 
-    Training points have a white outline, test points a black one.
+    Training points have a white outline, test points a black one (``legend_html`` says so).
     """
     traces = [_surface_trace(xs, ys, values, task, discretize, value_range)]
     traces += _point_traces(points_train, y_train, points_test, y_test, task, value_range, big)
-    return go.Figure(traces, _plane_layout(xs, ys, title, height, big))
+    return go.Figure(traces, _plane_layout(xs, ys, plane_title(task) if title is None else title, height, big))
 
 
 def boundary_surface_figure(xs, ys, values, task="binary", discretize=False, value_range=None,
-                            height=480, big=False, title="Decision boundary") -> go.Figure:
+                            height=480, big=False, title=None) -> go.Figure:
     """Only the surface of ``decision_boundary_figure`` (the part that changes while training)."""
     return go.Figure([_surface_trace(xs, ys, values, task, discretize, value_range)],
-                     _plane_layout(xs, ys, title, height, big, showlegend=False))
+                     _plane_layout(xs, ys, plane_title(task) if title is None else title, height, big))
+
+
+def legend_html(task: str, classes, show_test: bool = True, big: bool = False) -> str:
+    """The boundary chart's legend as one line of HTML (wraps on a phone, never clipped):
+    a dot per class, then what the white (training) and black (test) outlines mean."""
+    size = font_sizes(big)[0]
+    dot = ("display:inline-block;width:0.8em;height:0.8em;border-radius:50%;vertical-align:-0.05em;"
+           "margin-right:0.3em;")
+    items = []
+    if task != "regression":
+        items += [f'<span style="white-space:nowrap"><span style="{dot}background:{class_colour(int(k))}">'
+                  f"</span>class {int(k)}</span>" for k in classes]
+    outlines = [("white", "training")] + ([("black", "test")] if show_test else [])
+    items += [f'<span style="white-space:nowrap"><span style="{dot}background:#adb5bd;'
+              f'box-shadow:0 0 0 2px {colour} inset, 0 0 0 1px #868e96">'
+              f"</span>{part} ({colour} ring)</span>" for colour, part in outlines]
+    return (f'<div class="np-legend" style="font-size:{size}px;display:flex;flex-wrap:wrap;'
+            f'column-gap:1.2em;row-gap:0.2em">' + "".join(items) + "</div>")
 
 
 def boundary_points_figure(xs, ys, points_train, y_train, points_test=None, y_test=None, task="binary",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import layer_colour, layout
+from .style import font_sizes, layer_colour, layout
 
 TINY = 1e-12  # zero gradients are drawn at this floor (log axes cannot show 0) and labelled "0"
 
@@ -22,26 +22,36 @@ def cost_figure(
 ) -> go.Figure:
     """Train/test cost (left axis) and accuracy or R² (right axis, dotted) over updates."""
     width = 3 if big else 2
+    size, small = font_sizes(big)
+    # Two legend entries (train, test) in the title row: solid = cost, dotted = the metric, as the
+    # axis titles say. Four entries took two rows above a squashed plot at projector sizes.
     traces = [
-        go.Scatter(x=steps, y=train_cost, name="train cost", line={"color": "#1c7ed6", "width": width}),
-        go.Scatter(x=steps, y=test_cost, name="test cost", line={"color": "#e8590c", "width": width}),
-        go.Scatter(x=steps, y=train_metric, name=f"train {metric_name}", yaxis="y2",
-                   line={"color": "#1c7ed6", "width": width, "dash": "dot"}),
-        go.Scatter(x=steps, y=test_metric, name=f"test {metric_name}", yaxis="y2",
-                   line={"color": "#e8590c", "width": width, "dash": "dot"}),
+        go.Scatter(x=steps, y=train_cost, name="train", legendgroup="train", line={"color": "#1c7ed6", "width": width},
+                   hovertemplate="train cost %{y:.4g}<extra></extra>"),
+        go.Scatter(x=steps, y=test_cost, name="test", legendgroup="test", line={"color": "#e8590c", "width": width},
+                   hovertemplate="test cost %{y:.4g}<extra></extra>"),
+        go.Scatter(x=steps, y=train_metric, name=f"train {metric_name}", yaxis="y2", legendgroup="train",
+                   showlegend=False, line={"color": "#1c7ed6", "width": width, "dash": "dot"},
+                   hovertemplate=f"train {metric_name} %{{y:.3g}}<extra></extra>"),
+        go.Scatter(x=steps, y=test_metric, name=f"test {metric_name}", yaxis="y2", legendgroup="test",
+                   showlegend=False, line={"color": "#e8590c", "width": width, "dash": "dot"},
+                   hovertemplate=f"test {metric_name} %{{y:.3g}}<extra></extra>"),
     ]
     low = 0.0 if metric_name == "accuracy" else max(-1.0, min(0.0, float(np.nanmin(test_metric, initial=0.0))))
+    # Round ticks (0, 25, 50, 75, 100 %): left to itself the overlaid axis picked 26 %, 53 %, 79 %.
+    ticks = np.arange(np.floor(low * 4) / 4, 1.001, 0.25 if low > -0.5 else 0.5)
     grid = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
     return go.Figure(traces, layout(
         "Cost and " + metric_name, height, big,
-        xaxis={"title": {"text": "update"}, "rangemode": "tozero", **grid},
-        yaxis={"title": {"text": "cost J"}, "rangemode": "tozero", **grid},
-        yaxis2={"title": {"text": metric_name}, "range": [low, 1.02], "overlaying": "y", "side": "right",
-                "showgrid": False, "tickformat": ".0%" if metric_name == "accuracy" else ".2f"},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right",
-                "font": {"size": 13}},
+        xaxis={"title": {"text": "update"}, "rangemode": "tozero", "nticks": 6, **grid},
+        yaxis={"title": {"text": "cost J (solid)"}, "rangemode": "tozero", "nticks": 5, "ticklabelstandoff": 4, **grid},
+        yaxis2={"title": {"text": f"{metric_name} (dotted)"}, "range": [low, 1.02], "overlaying": "y", "side": "right",
+                "showgrid": False, "tickmode": "array", "tickvals": ticks.tolist(), "ticklabelstandoff": 4,
+                "tickformat": ".0%" if metric_name == "accuracy" else ".2f"},
+        legend={"orientation": "h", "yref": "container", "y": 0.985, "yanchor": "top", "x": 1, "xanchor": "right",
+                "font": {"size": size}},
         hovermode="x unified",
-        margin={"l": 60, "r": 60, "t": 95, "b": 45},
+        margin={"l": int(4.3 * size), "r": int(4.6 * size), "t": int(2.2 * size + 16), "b": int(2.6 * size + 10)},
     ))
 
 
@@ -74,38 +84,57 @@ def gradient_figure(
     big: bool = False,
     title: str = "Gradient magnitude ||dW[l]|| per layer",
 ) -> go.Figure:
-    """Left: ||dW[l]|| per layer now (log scale) with dead/saturated shares; right: the same
-    norms over training, one line per layer. norms: (L,), norm_history: (L, T)."""
+    """Left: ||dW[l]|| per layer now (log scale), one row per layer with its dead/saturated
+    share written beside the bar; right: the same norms over training, one line per layer in
+    the layer's colour (the row labels double as the legend). norms: (L,), norm_history: (L, T).
+
+    The figure grows with depth (``height`` is a minimum): every layer gets a row tall enough
+    for its label, so 8 or 20 layers stay as readable as 2."""
     L = len(norms)
+    size, small = font_sizes(big)
     fractions = layer_fraction_labels(saturated, dead, activation)
-    text = ["<br>".join(p for p in ("zero" if not n > TINY else "", f) if p) for n, f in zip(norms, fractions)]
+    text = ["0" if not n > TINY else f"{n:.1e}".replace("e-0", "e-").replace("e+00", "") for n in norms]
+    names = [f"layer {l}" for l in range(1, L + 1)]
+    # Row labels: the layer in its colour (the lines on the right use the same colours) and,
+    # under it, its saturated or dead share.
+    ticktext = [f'<span style="color:{layer_colour(l)}">{name}</span>' + (f"<br>{f}" if f else "")
+                for l, (name, f) in enumerate(zip(names, fractions), 1)]
     traces = [go.Bar(
-        x=[str(l) for l in range(1, L + 1)], y=_log_safe(norms), text=text, textposition="outside",
+        y=names, x=_log_safe(norms), orientation="h", text=text, textposition="outside",
         cliponaxis=False, showlegend=False, marker_color=[layer_colour(l) for l in range(1, L + 1)],
-        hovertemplate="layer %{x}<br>||dW|| = %{y:.3g}<extra></extra>", name="||dW|| now",
-        textfont={"size": 12 if L > 4 else 14}, constraintext="none",
+        hovertemplate="%{y}<br>||dW|| = %{x:.3g}<extra></extra>", name="||dW|| now",
+        textfont={"size": small}, constraintext="none",
     )]
     for l in range(1, L + 1):
         traces.append(go.Scatter(
             x=steps, y=_log_safe(norm_history[l - 1]) if norm_history.size else [], name=f"layer {l}",
             xaxis="x2", yaxis="y2", line={"color": layer_colour(l), "width": 2.5 if big else 1.8},
+            showlegend=False,
             hovertemplate=f"layer {l}<br>update %{{x}}<br>||dW|| = %{{y:.3g}}<extra></extra>",
         ))
     values = _log_safe(np.concatenate([norms, norm_history.ravel()]) if norm_history.size else norms)
-    top = np.log10(max(values.max(), TINY * 10)) + 1.0
+    top = np.log10(max(values.max(), TINY * 10)) + 0.5
     bottom = max(np.log10(max(values.min(), TINY)) - 0.5, -12.5)
     bottom = min(bottom, top - 2.5)  # show at least two labelled decades
-    log_axis = {"type": "log", "range": [bottom, top], "showgrid": True, "gridcolor": "#eee",
-                "exponentformat": "power", "dtick": 1 if top - bottom < 8 else 2}
+    span = top - bottom
+    dtick = 1 if span < 5 else 2 if span < 9 else 3
+    log_axis = {"type": "log", "showgrid": True, "gridcolor": "#eee", "exponentformat": "power", "dtick": dtick}
+    row = 2.6 * size + 6  # px per layer row: a two-line label and a little air
+    margin = {"l": int(4.6 * size + 6), "r": int(1.2 * size), "t": int(1.7 * (size + 3) + 10), "b": int(2.4 * size + 14)}
+    height = max(height, int(L * row + margin["t"] + margin["b"]))
     return go.Figure(traces, layout(
         title, height, big,
-        xaxis={"domain": [0, 0.36], "title": {"text": "layer (now)"}, "type": "category"},
-        yaxis={"title": {"text": "||dW|| (log)"}, **log_axis},
-        xaxis2={"domain": [0.46, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2"},
-        yaxis2={"anchor": "x2", **log_axis},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right",
-                "font": {"size": 13}},
-        margin={"l": 60, "r": 20, "t": 95, "b": 45},
+        # Left panel: room on the right of the longest bar for its "sat. 60%" label.
+        # Left panel: the value is written beside each bar (no ticks to crowd), with room on the
+        # right of the longest bar for it.
+        xaxis={"domain": [0, 0.42], "title": {"text": "now (log)"}, **log_axis, "showticklabels": False,
+               "range": [bottom, top + 0.25 * span + 0.6]},
+        yaxis={"type": "category", "autorange": "reversed", "tickmode": "array", "tickvals": names,
+               "ticktext": ticktext, "ticklabelstandoff": 4},
+        xaxis2={"domain": [0.58, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5},
+        yaxis2={"anchor": "x2", "range": [bottom, top], **log_axis},
+        bargap=0.25,
+        margin=margin,
     ))
 
 

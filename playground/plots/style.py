@@ -17,6 +17,30 @@ DIVERGING_SCALE = [[0.0, "#d9480f"], [0.5, "#f8f9fa"], [1.0, "#1864ab"]]
 
 FONT_SIZE = 15
 BIG_FONT_SIZE = 20
+# The smallest text a chart draws (legends, bar labels, hover): ≥ 16 px in presentation mode,
+# readable from the back of a room on a 1280×720 projector.
+SMALL_FONT_SIZE = 13
+BIG_SMALL_FONT_SIZE = 16
+
+
+def font_sizes(big: bool = False) -> tuple[int, int]:
+    """(normal, small) chart text sizes in px."""
+    return (BIG_FONT_SIZE, BIG_SMALL_FONT_SIZE) if big else (FONT_SIZE, SMALL_FONT_SIZE)
+
+
+def compact_number(value: float, width: int = 8, decimals: int = 6) -> str:
+    """A number for a metric card that never runs out of its box: fixed-point with up to
+    ``decimals`` decimals within ``width`` characters (0.694147, 123.4568), scientific notation
+    past that (18067712.35 → "1.807e+07", 0.0000012 → "1.200e-06"), "NaN"/"∞" as such."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "∞" if value > 0 else "−∞"
+    magnitude = abs(value)
+    if magnitude >= 10 ** (width - 2) or 0 < magnitude < 1e-4:
+        return f"{value:.3e}"
+    digits = len(str(int(magnitude))) + (value < 0)
+    return f"{value:.{max(0, min(decimals, width - digits - 1))}f}"
 
 
 def layout(title: str, height: int, big: bool = False, **overrides) -> dict:
@@ -34,7 +58,8 @@ def layout(title: str, height: int, big: bool = False, **overrides) -> dict:
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
-        "legend": {"font": {"size": size - 1}},
+        "legend": {"font": {"size": font_sizes(big)[1]}},
+        "hoverlabel": {"font": {"size": font_sizes(big)[1]}},
     }
     spec.update(overrides)
     return spec

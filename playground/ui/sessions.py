@@ -11,6 +11,12 @@ from . import live
 from .keys import Keys
 
 HYPERPARAMETERS = ("learning_rate", "l2", "l1", "dropout", "lr_decay", "batch_size")
+# How the restart notice names a changed setting (the words of the sidebar).
+CHANGE_LABELS = {"dataset": "dataset", "n_samples": "number of points", "noise": "noise", "test_ratio": "test share",
+                 "data_seed": "data seed", "features": "input features", "hidden_sizes": "hidden layers",
+                 "activation": "activation", "initializer": "initializer", "init_std": "custom σ",
+                 "weight_seed": "initial weights", "optimizer": "optimizer", "batch_norm": "batch norm",
+                 "residual": "residual connections"}
 
 
 def _structure(settings: Settings) -> Settings:
@@ -25,6 +31,8 @@ def session_for(settings: Settings, prefix: str, custom: CustomData | None = Non
     key = Keys(prefix).session
     session = st.session_state.get(key)
     if session is None or session.custom is not custom or _structure(session.settings) != _structure(settings):
+        if session is not None and session.step > 0:
+            restart_notice(session, settings, custom)
         session = TrainingSession(settings, custom=custom)
         st.session_state[key] = session
         live.set_playing(prefix, False)
@@ -33,3 +41,18 @@ def session_for(settings: Settings, prefix: str, custom: CustomData | None = Non
         if changes:
             session.update_hyperparameters(**changes)
     return session
+
+
+def changed_settings(old: Settings, new: Settings) -> list[str]:
+    """The sidebar names of the settings that differ and need a new session."""
+    return [label for name, label in CHANGE_LABELS.items() if getattr(old, name) != getattr(new, name)]
+
+
+def restart_notice(old: TrainingSession, settings: Settings, custom: CustomData | None) -> None:
+    """Say that training went back to update 0, and why (it used to happen silently)."""
+    changed = changed_settings(old.settings, settings)
+    if old.custom is not custom:
+        changed.insert(0, "data file" if custom is not None or old.custom is not None else "data")
+    what = ", ".join(changed) or "settings"
+    st.toast(f"New {what}: training restarted at update 0 (it was at update {old.step:,}).",
+             icon=":material/restart_alt:")

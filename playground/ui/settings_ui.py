@@ -30,6 +30,16 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 0)
 L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 DECAY_CHOICES = (0.0, 1e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01)
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+# The activations as the course writes them (the engine's registry keys are identifiers).
+ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+                     "linear": "linear (none)", "softmax": "softmax", "step": "step"}
+
+
+def activation_label(name: str) -> str:
+    """'leaky_relu' → 'leaky ReLU' (unknown names are shown as they are)."""
+    return ACTIVATION_LABELS.get(name, name.replace("_", " "))
+
+
 INIT_LABELS = {
     "zeros": "zeros (symmetry!)",
     "small": "small: 0.01·N(0,1)",
@@ -116,15 +126,21 @@ def _change_depth(key: str, delta: int, max_layers: int) -> None:
     st.session_state[key] = ",".join(sizes)
 
 
-def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) -> Settings:
-    """Draw the data / network / training widgets in the sidebar and return new settings."""
+def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field],
+                     uploaded: tuple[str, str] | None = None) -> Settings:
+    """Draw the data / network / training widgets in the sidebar and return new settings.
+    ``uploaded``: (file name, dataset picked when it was loaded) while an uploaded file is
+    trained on — the dataset box then says it is not in use."""
     keys = Keys(prefix)
     max_layers = int(limits["hidden_sizes"].high)
     max_width = limits["hidden_sizes"].item_high
     sb = controlled(st.sidebar, prefix)  # a teacher link may hide or lock settings
     sb.header("Data")
-    dataset = sb.selectbox("Dataset", PLANE_DATASETS, format_func=lambda d: DATASETS[d].label,
-                           key=seed_widget(keys.widget("dataset"), settings.dataset))
+    file_in_use = uploaded is not None and st.session_state.get(keys.widget("dataset"), settings.dataset) == uploaded[1]
+    dataset = sb.selectbox("Built-in dataset (not in use)" if file_in_use else "Dataset", PLANE_DATASETS,
+                           format_func=lambda d: DATASETS[d].label, key=seed_widget(keys.widget("dataset"), settings.dataset))
+    if file_in_use and dataset == uploaded[1]:
+        sb.caption(f"Training on your file **{uploaded[0]}**. Pick a dataset here to go back to built-in data.")
     fixed = DATASETS[dataset].fixed_size
     n_samples = sb.slider("Number of points", 20, 2000, step=10, key=seed_widget(keys.widget("n_samples"), settings.n_samples),
                           disabled=fixed)
@@ -147,7 +163,8 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field]) 
         hidden_key, settings.hidden_sizes, limits["hidden_sizes"], example="8,8,4", container=sb,
         help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
              "units; empty = no hidden layer (logistic regression).")
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(keys.widget("activation"), settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label,
+                              key=seed_widget(keys.widget("activation"), settings.activation))
     initializer = sb.selectbox("Initializer", [*INITIALIZERS, CUSTOM_INITIALIZER], format_func=INIT_LABELS.get,
                                key=seed_widget(keys.widget("initializer"), settings.initializer))
     init_std = settings.init_std
@@ -199,11 +216,29 @@ def hidden_layers_field(key: str, current: tuple[int, ...], field: Field, exampl
     """The "Hidden layer widths" text field: new widths, or (refused with a message saying
     what to write) the current ones."""
     text = (container or st.sidebar).text_input("Hidden layer widths", key=key, help=help)
-    try:
-        return field.parse(text)
-    except ValueError as error:
-        st.sidebar.error(f"Hidden layers not changed: {error}. Write widths like {example}.")
-        return current
+    problem = hidden_widths_problem(text, field)
+    if problem is None:
+        try:
+            return field.parse(text)
+        except ValueError as error:  # anything the check below did not foresee
+            problem = f"{error}."
+    st.sidebar.error(f"Hidden layers not changed: {problem} Write widths like {example}.")
+    return current
+
+
+def hidden_widths_problem(text: str, field: Field) -> str | None:
+    """What is wrong with a hidden-layer-widths text, in the words of the sidebar (None if fine):
+    "“8.5” is not a whole number of units" rather than Python's "invalid literal for int()"."""
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    low, high, widest = int(field.low), int(field.high), int(field.item_high)
+    for part in parts:
+        if not (part.isascii() and part.isdigit()):
+            return f"“{part}” is not a whole number of units: use whole numbers from 1 to {widest}, separated by commas."
+        if not 1 <= int(part) <= widest:
+            return f"a layer of {int(part)} units is not possible here: each layer has 1 to {widest} units."
+    if not low <= len(parts) <= high:
+        return f"{len(parts)} layers is too many: at most {high} hidden layers here."
+    return None
 
 
 def training_widgets(prefix: str, settings: Settings,

@@ -32,6 +32,13 @@ def active_upload(prefix: str) -> UploadedCSV | None:
     return st.session_state.get(Keys(prefix).upload("active"))
 
 
+def upload_in_use(prefix: str) -> tuple[str, str] | None:
+    """(file name, the built-in dataset picked when it was loaded) while an upload is in use:
+    the sidebar's dataset box says that box is not what is being trained on."""
+    active = active_upload(prefix)
+    return None if active is None else (active.name, st.session_state.get(Keys(prefix).upload("dataset")))
+
+
 def _activate(prefix: str, data: UploadedCSV | None, file_id: str | None, dataset: str | None) -> None:
     keys = Keys(prefix)
     st.session_state[keys.upload("active")] = data

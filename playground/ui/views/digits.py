@@ -25,6 +25,7 @@ from ..live_chart import live_chart
 from ..sessions import session_for
 from ..settings_ui import (
     INIT_LABELS,
+    activation_label,
     hidden_layers_field,
     load_settings,
     next_weight_seed,
@@ -94,7 +95,8 @@ def settings_sidebar(settings: Settings) -> Settings:
         LIMITS["hidden_sizes"], example="32 or 64,16",
         help=f"64 pixels → these widths → the output. Comma-separated, up to {MAX_LAYERS} layers of "
              f"1–{MAX_WIDTH} units; empty = no hidden layer (logistic / softmax regression).")
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=seed_widget(KEYS.widget("activation"), settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label,
+                              key=seed_widget(KEYS.widget("activation"), settings.activation))
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
                                key=seed_widget(KEYS.widget("initializer"), settings.initializer))
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("weight_seed"), settings.weight_seed))

@@ -38,6 +38,7 @@ from ..settings_ui import (
     LEARNING_RATES,
     OPTIMIZER_LABELS,
     SETTING_LABELS,
+    activation_label,
     load_settings,
     options_with,
     page_limits,
@@ -124,7 +125,8 @@ def lab_sidebar(settings: Settings) -> Settings:
     depth, width = uniform_layers(settings.hidden_sizes)
     depth = sb.slider("Hidden layers", 1, MAX_DEPTH, key=_seed("depth", depth))
     width = sb.slider("Units per layer", MIN_WIDTH, MAX_WIDTH, key=_seed("width", width))
-    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=_seed("activation", settings.activation))
+    activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label,
+                              key=_seed("activation", settings.activation))
     initializer = sb.selectbox("Initializer", INITIALIZER_CHOICES, format_func=INIT_LABELS.get,
                                key=_seed("initializer", settings.initializer))
     init_std = sb.number_input("Custom σ", 0.0, 10.0, step=0.05, format="%.4g", key=_seed("init_std", settings.init_std),
@@ -204,7 +206,7 @@ def architecture_caption(session: TrainingSession) -> str:
     depth, width = len(s.hidden_sizes), s.hidden_sizes[0]
     init = f"σ = {s.init_std:g}" if s.initializer == CUSTOM_INITIALIZER else s.initializer
     fixes = " and ".join(name for name, on in (("batch norm", s.batch_norm), ("residual connections", s.residual)) if on)
-    return (f"**{depth} hidden layers of {width} {s.activation} units**{' with ' + fixes if fixes else ''}, "
+    return (f"**{depth} hidden layers of {width} {activation_label(s.activation)} units**{' with ' + fixes if fixes else ''}, "
             f"{init} initialization, "
             f"{session.net.output_activation} output ({session.net.L} layers with weights, "
             f"{session.net.parameter_count:,} parameters) · {session.dataset_label}, {session.m_train} training points")
@@ -290,7 +292,9 @@ def compare_controls() -> tuple[list[dict[str, Any]], int]:
     """How many runs, each run's activation, initializer (and σ), and updates per run."""
     top = st.columns([1, 2, 1], vertical_alignment="bottom")
     with top[0]:
-        count = _remembered(st.segmented_control, "count", MAX_CONFIGS, "Runs", list(range(2, MAX_CONFIGS + 1))) or 2
+        # required: clicking the selected number keeps it (it used to empty the choice and run 2)
+        count = _remembered(st.segmented_control, "count", MAX_CONFIGS, "Runs", list(range(2, MAX_CONFIGS + 1)),
+                            required=True) or MAX_CONFIGS
     with top[1]:
         steps = _remembered(st.select_slider, "steps", 1000, "Updates per run", COMPARE_STEPS)
     changes = []
@@ -299,7 +303,7 @@ def compare_controls() -> tuple[list[dict[str, Any]], int]:
         with column.container(border=True):
             change = {
                 "activation": _remembered(st.selectbox, f"activation{i}", activation, f"Run {i + 1}: activation",
-                                          HIDDEN_ACTIVATIONS),
+                                          HIDDEN_ACTIVATIONS, format_func=activation_label),
                 "initializer": _remembered(st.selectbox, f"initializer{i}", initializer, "initializer",
                                            INITIALIZER_CHOICES, format_func=INIT_LABELS.get),
             }
@@ -337,7 +341,7 @@ def compare_results() -> None:
         st.caption("Training cost of every run against updates: the classic initializer comparison.")
     with right:
         when = _remembered(st.segmented_control, "when", "at initialization", "Profile",
-                           ["at initialization", "after training"]) or "at initialization"
+                           ["at initialization", "after training"], required=True) or "at initialization"
         final = when == "after training"
         fig = compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W for r in runs],
                                      title=f"Gradient size per layer, {when}")

@@ -29,6 +29,7 @@ from ...teaching.inside_step import (
     small_network,
 )
 from ..keys import INSIDE_STEP, PLAYGROUND
+from ..settings_ui import activation_label
 
 KEYS = INSIDE_STEP
 SOURCES = {"build": "A small network built here", "playground": "The Playground's current network"}
@@ -75,7 +76,8 @@ def setup_controls() -> Setup | None:
         dataset = c[0].selectbox("Data (4 examples)", list(DATASETS), format_func=lambda k: DATASETS[k].label,
                                  key=KEYS.key("dataset"), help="Logic gates give their 4 truth-table rows.")
         hidden_text = c[1].text_input("Hidden layers", key=KEYS.key("hidden"), help="Widths 1–4, up to 3 layers: 3 or 4,2")
-        activation = c[2].selectbox("Hidden activation", HIDDEN_ACTIVATIONS, key=KEYS.key("activation"))
+        activation = c[2].selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label,
+                                    key=KEYS.key("activation"))
         weight_seed = c[3].number_input("Weight seed", 0, 9999, step=1, key=KEYS.key("weight_seed"))
         data_seed = c[4].number_input("Data seed", 0, 9999, step=1, key=KEYS.key("data_seed"),
                                       help="Which 4 examples are drawn (logic gates always give all 4).")

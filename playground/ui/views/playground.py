@@ -8,12 +8,13 @@ import numpy as np
 import streamlit as st
 
 from ...datasets import to_csv
-from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure
+from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure, legend_html
 from ...plots.curves import cost_figure, gradient_figure
 from ...plots.network import network_figure
+from ...plots.style import compact_number
 from ...teaching.playground import NEAR_ZERO, near_zero_weights
 from ...training import TrainingSession, write_model
-from .. import live
+from .. import layout, live
 from ..keys import PLAYGROUND, Keys
 from ..live_chart import live_chart
 
@@ -21,7 +22,7 @@ KEYS = PLAYGROUND
 
 DIAGRAM_EVERY = 4  # while playing, the network diagram is redrawn every 4th frame,
 # cost and gradient charts every 2nd (alternating): the boundary and counter every frame.
-THUMBNAILS_UP_TO = 12  # neuron thumbnails when no layer is wider than this
+THUMBNAILS_UP_TO = 12  # full-resolution neuron thumbnails when no layer is wider than this
 
 
 def architecture_caption(session: TrainingSession) -> str:
@@ -39,51 +40,74 @@ def counter_text(session: TrainingSession) -> str:
     return f"Epoch {session.epoch:,} · update {session.step:,}"
 
 
+def scoreboard(session: TrainingSession, metric_name: str) -> None:
+    """The counter on one line, then train/test cost, the test metric and α as cards
+    (costs in scientific notation once they would not fit their card)."""
+    latest = session.latest
+    with st.container(key=layout.SCOREBOARD):
+        st.markdown(f"### {counter_text(session)}")
+        cols = st.columns(4)
+        cols[0].metric("train cost", compact_number(latest["train_cost"]))
+        cols[1].metric("test cost", compact_number(latest["test_cost"]))
+        cols[2].metric(f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
+                       else compact_number(latest["test_metric"], decimals=3))
+        cols[3].metric("learning rate", f"{session.learning_rate:.3g}")
+
+
 def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bool = False, show_test: bool = True,
                  discretize: bool = False) -> None:
     """Counter, decision boundary, cost curve, gradient magnitudes and network diagram; the
-    charts' keys and cached figures are the page's ``keys``."""
-    latest = session.latest
+    charts' keys and cached figures are the page's ``keys``.
+
+    ``big`` (presentation mode): the boundary fills the left of a 1280×720 screen, the counter,
+    cards, cost and gradients stand beside it, captions are left out; chart text ≥ 16 px."""
     metric_name = "R²" if session.task == "regression" else "accuracy"
-    cols = st.columns([1.25, 1.15, 1.15, 1, 0.9])
-    cols[0].markdown(f"### {counter_text(session)}")
-    cols[1].metric("train cost", f"{latest['train_cost']:.6f}")
-    cols[2].metric("test cost", f"{latest['test_cost']:.6f}")
-    cols[3].metric(f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
-                   else f"{latest['test_metric']:.3f}")
-    cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
+    if not big:
+        scoreboard(session, metric_name)
     live.divergence_notice(session)
 
-    left, right = st.columns([1.2, 1])
+    left, right = st.columns([1.3, 1] if big else [1.2, 1], gap="small" if big else "medium")
     with left:
         xs, ys, values = session.decision_grid(100)
-        height = 560 if big else 470
+        height = 615 if big else 470
         value_range = float(np.abs(session.y_train).max()) if session.task == "regression" else None
         surface = boundary_surface_figure(xs, ys, values, session.task, discretize, value_range, height, big)
-        live_chart(surface, key=keys.key("boundary"), revision=session.step, pace=True,
-                   frames=st.session_state.get(keys.frames), animate=tick > 0,
-                   overlay=_points(keys, session, xs, ys, show_test, value_range, height, big))
-        st.caption("Shading: what the network predicts at each point of the plane; dots: the data "
-                   "(white outline = training, black = test).")
+        surface.layout.height = None  # the chart's box sets it (layout.css: fills a projector, square on a phone)
+        with st.container(key=layout.BOUNDARY):
+            live_chart(surface, key=keys.key("boundary"), revision=session.step, pace=True,
+                       frames=st.session_state.get(keys.frames), animate=tick > 0,
+                       overlay=_points(keys, session, xs, ys, show_test, value_range, height, big))
+        st.html(legend_html(session.task, np.unique(session.y_train) if session.task != "regression" else (),
+                            show_test, big))
+        if not big:
+            st.caption("Shading: what the network predicts at each point of the plane; dots: the data.")
     with right:
+        if big:
+            scoreboard(session, metric_name)
         h = session.history
         live_chart(_every(2, 0, tick, keys.key("cost_fig"), lambda: cost_figure(
             h.column("step"), h.column("train_cost"), h.column("test_cost"), h.column("train_metric"),
-            h.column("test_metric"), metric_name, height=300 if big else 260, big=big)),
+            h.column("test_metric"), metric_name, height=250 if big else 260, big=big)),
             key=keys.key("cost"), revision=session.step)
-        st.caption("Cost should fall; if test cost rises while train cost falls, the net is overfitting.")
+        if not big:
+            st.caption("Cost should fall; if test cost rises while train cost falls, the net is overfitting.")
         stats = session.latest_stats
         live_chart(_every(2, 1, tick, keys.key("gradient_fig"), lambda: gradient_figure(
             stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"), stats.saturated_fraction,
-            stats.dead_fraction, session.settings.activation, height=300 if big else 270, big=big)),
+            stats.dead_fraction, session.settings.activation, height=250 if big else 270, big=big)),
             key=keys.key("gradients"), revision=session.step)
-        st.caption("How big each layer's weight update is (log scale). Bars far lower on the left "
-                   "(input side) mean vanishing gradients: those layers barely learn.")
+        if not big:
+            st.caption("How big each layer's weight update is (log scale). Bars far shorter for the first "
+                       "layers (input side) mean vanishing gradients: those layers barely learn.")
 
+    if not big:
+        st.markdown(architecture_caption(session))
     live_chart(_every(DIAGRAM_EVERY, 2, tick, keys.key("diagram"), lambda: _diagram(session, big)),
                key=keys.key("network"), revision=session.step)
-    st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
-               "lines are weights: blue positive, orange negative, thicker = larger. Hover for values.")
+    if not big:
+        st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
+                   "lines are weights: blue positive, orange negative, thicker and darker = larger. "
+                   "Hover for values.")
 
 
 def boundary_snapshot(discretize: bool):
@@ -110,6 +134,7 @@ def _points(keys: Keys, session: TrainingSession, xs, ys, show_test: bool, value
             xs, ys, session.points_train, session.y_train,
             session.points_test if show_test else None, session.y_test if show_test else None,
             session.task, value_range, height, big)
+        fig.layout.height = None  # as the surface's: the box decides
         st.session_state[keys.key("points")] = cached = (session, key, fig)
     return cached[2]
 
@@ -117,12 +142,12 @@ def _points(keys: Keys, session: TrainingSession, xs, ys, show_test: bool, value
 def _diagram(session: TrainingSession, big: bool):
     sizes = session.layer_sizes
     names = ["x1", "x2", *session.settings.features]
-    grids = None
-    if max(sizes[1:-1], default=0) <= THUMBNAILS_UP_TO:
-        xs, ys, layers = session.unit_grids(24)
-        _, _, inputs = session.plane_grid(24)
-        grids = [inputs.reshape(inputs.shape[0], 24, 24), *layers]
-    height = int(min(150 + 70 * max(sizes), 620 if big else 520))
+    # Thumbnails for every layer; coarser ones when layers are wide (they are drawn small anyway).
+    R = 24 if max(sizes[1:-1], default=0) <= THUMBNAILS_UP_TO else 12
+    xs, ys, layers = session.unit_grids(R)
+    _, _, inputs = session.plane_grid(R)
+    grids = [inputs.reshape(inputs.shape[0], R, R), *layers]
+    height = int(min(max(150 + 42 * max(sizes), 300), 640 if big else 560))
     if not session.settings.l1:
         return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big)
     # L1 switches weights off: draw them dotted grey and count them (CONCEPTS.md §10)

@@ -1,0 +1,33 @@
+"""Page layout shared by every page: the CSS that keeps views readable on a phone and a
+projector (``layout.css``), and presentation mode (``presentation.css``).
+
+Streamlit has no layout API for "two buttons per row on a phone": rows that need it are
+wrapped in ``st.container(key="np-…")`` and the CSS targets their ``st-key-np-…`` class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+_HERE = Path(__file__).parent
+LAYOUT_CSS = (_HERE / "layout.css").read_text(encoding="utf-8")
+PRESENTATION_CSS = (_HERE / "presentation.css").read_text(encoding="utf-8")
+
+TRANSPORT = "np-transport"  # Play/Step/Reset/New weights row
+SCOREBOARD = "np-scoreboard"  # the counter and the metric cards
+OPTIONS = "np-options"  # view toggles under the transport row
+INTRO = "np-intro"  # a page's introduction (left out on a phone, where the sidebar explains)
+BOUNDARY = "np-boundary"  # the decision-boundary chart: its height comes from the CSS
+
+
+def page_style() -> None:
+    """Add the shared CSS to the page (app.py, on every page)."""
+    st.html(f"<style>{LAYOUT_CSS}</style>")
+
+
+def presentation_style() -> None:
+    """Presentation mode: no header bar, little padding, larger cards (the page's charts
+    enlarge themselves through their figure builders' ``big``)."""
+    st.html(f"<style>{PRESENTATION_CSS}</style>")
