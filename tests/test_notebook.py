@@ -67,6 +67,9 @@ NBCLIENT_CASES = {
                                 batch_size=32, learning_rate=0.3),
     "regression rmsprop": dict(dataset="bumps", hidden_sizes=(8, 8), activation="leaky_relu", optimizer="rmsprop",
                                learning_rate=0.01, batch_size=8, features=("x1*x2",)),
+    "batch norm residual dropout l1 adam": dict(hidden_sizes=(6, 6, 6, 6), activation="sigmoid", optimizer="adam",
+                                                learning_rate=0.02, batch_size=32, batch_norm=True, residual=True,
+                                                dropout=0.2, l1=0.01, l2=0.01),
 }
 
 
@@ -105,6 +108,18 @@ IN_PROCESS_CASES = {
     "digits 10 adam": (dict(dataset="digits10", hidden_sizes=(16,), optimizer="adam", learning_rate=0.01,
                             batch_size=64), 20),
     "gate with test = train": (dict(dataset="xor_gate", hidden_sizes=(4,), learning_rate=0.5), 50),
+    "batch norm sgd full batch": (dict(hidden_sizes=(5, 5, 5), activation="sigmoid", batch_norm=True), 40),
+    "batch norm momentum multiclass": (dict(dataset="blobs3", hidden_sizes=(5, 5), batch_norm=True,
+                                            optimizer="momentum", batch_size=16), 30),
+    "batch norm rmsprop regression": (dict(dataset="plane", hidden_sizes=(4, 4), batch_norm=True, optimizer="rmsprop",
+                                           learning_rate=0.01, batch_size=16), 30),
+    "residual tanh": (dict(hidden_sizes=(4, 5, 4, 5), residual=True, learning_rate=0.1), 30),
+    "dropout relu mini-batch": (dict(hidden_sizes=(8, 8), activation="relu", initializer="he", dropout=0.3,
+                                     batch_size=20), 40),
+    "l1 only": (dict(hidden_sizes=(6,), l1=0.05), 30),
+    "everything on, adam digits": (dict(dataset="digits10", hidden_sizes=(8, 8, 8), optimizer="adam",
+                                        learning_rate=0.01, batch_size=64, batch_norm=True, residual=True,
+                                        dropout=0.1, l1=0.001), 15),
 }
 
 

@@ -27,6 +27,8 @@ import numpy as np
 from nbformat import v4
 
 from ..datasets import DATASETS, EXTRA_FEATURES
+from ..engine.layers import BN_EPSILON, BN_MOMENTUM
+from ..engine.network import DROPOUT_STREAM
 from ..training import TrainingSession
 
 HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
@@ -186,7 +188,49 @@ def _network_code(session: TrainingSession) -> str:
         f"    W.append({init})   # {init_note}\n"
         "    b.append(np.zeros((n_out, 1)))\n"
         "print('shapes:', [(W[l].shape, b[l].shape) for l in range(1, L + 1)])"
+        + _fixes_setup_code(session)
     )
+
+
+def _has_fixes(s) -> bool:
+    """Batch norm, skips or dropout: the notebook's forward and backward grow those steps."""
+    return bool(s.batch_norm or s.residual or s.dropout > 0)
+
+
+def _fixes_setup_code(session: TrainingSession) -> str:
+    s = session.settings
+    lines = []
+    if s.batch_norm:
+        lines += [
+            "",
+            "# Batch normalization of every hidden layer: learned scale γ[l] (starts at 1) and shift β[l]",
+            "# (starts at 0), and the running averages of μ and σ² that evaluation uses.",
+            f"bn_momentum, bn_epsilon = {_float_text(BN_MOMENTUM)}, {_float_text(BN_EPSILON)}",
+            "bn_gamma, bn_beta = [None] * (L + 1), [None] * (L + 1)",
+            "running_mean, running_var = [None] * (L + 1), [None] * (L + 1)",
+            "for l in range(1, L):",
+            "    bn_gamma[l], bn_beta[l] = np.ones((layer_sizes[l], 1)), np.zeros((layer_sizes[l], 1))",
+            "    running_mean[l], running_var[l] = np.zeros((layer_sizes[l], 1)), np.ones((layer_sizes[l], 1))",
+        ]
+    if s.dropout > 0:
+        lines += [
+            "",
+            f"keep_prob = {_float_text(s.keep_prob)}   # dropout rate {s.dropout:g}: each hidden unit is kept with this probability",
+            f"drop_rng = np.random.default_rng([{s.weight_seed}, {DROPOUT_STREAM}])   # dropout masks: (weight seed, {DROPOUT_STREAM})",
+        ]
+    if s.residual:
+        lines += ["", "residual = True   # A[l] = g(Z[l]) + A[l-2] for the hidden layers l ≥ 3"]
+    return "\n".join(lines) and "\n" + "\n".join(lines)
+
+
+def _l1_lines(session: TrainingSession) -> tuple[str, str, str]:
+    """The L1 strength, its cost term and its gradient term (empty without L1)."""
+    l1 = session.settings.l1
+    if not l1:
+        return "", "", ""
+    return (f"l1 = {_float_text(l1)}   # L1 strength λ₁: cost + (λ₁/m) Σ|W|, gradient + (λ₁/m) sign(W)\n\n",
+            "    J += l1 / m * sum(float(np.sum(np.abs(W[l]))) for l in range(1, L + 1))\n",
+            "        dW[l] = dW[l] + (l1 / m) * np.sign(W[l])\n")
 
 
 def _maths_code(session: TrainingSession) -> str:
@@ -194,8 +238,12 @@ def _maths_code(session: TrainingSession) -> str:
     output, per_example, _ = OUTPUT_CODE[session.output_activation]
     cost_line = SOFTMAX_COST if per_example is None else f"    per_example = {per_example}\n"
     uses_sigmoid = "sigmoid" in (session.settings.activation, session.output_activation)
+    l1_value, l1_cost, l1_grad = _l1_lines(session)
+    if _has_fixes(session.settings):
+        return _fixes_maths_code(session, cost_line, l1_value, l1_cost, l1_grad)
     return (
-        (SIGMOID_CODE if uses_sigmoid else "")
+        l1_value
+        + (SIGMOID_CODE if uses_sigmoid else "")
         + f"def g(Z):   # hidden activation: {hidden_note}\n"
         f"    return {hidden}\n\n"
         "def g_prime(Z, A):   # its derivative, from the cached Z and A\n"
@@ -218,6 +266,7 @@ def _maths_code(session: TrainingSession) -> str:
         "    J = float(np.mean(per_example))\n"
         "    if l2:\n"
         "        J += l2 / (2 * m) * sum(float(np.sum(W[l] * W[l])) for l in range(1, L + 1))\n"
+        f"{l1_cost}"
         "    return J\n\n"
         "def backward(Z, A, Y, l2):\n"
         '    """dZ[L] = A[L] - Y; dW[l] = (1/m) dZ[l] A[l-1]ᵀ + (λ/m) W[l]; db[l] = (1/m) Σ dZ[l];\n'
@@ -229,10 +278,135 @@ def _maths_code(session: TrainingSession) -> str:
         "        dW[l] = (dZ @ A[l - 1].T) * (1.0 / m)\n"
         "        if l2:\n"
         "            dW[l] = dW[l] + (l2 / m) * W[l]\n"
+        f"{l1_grad}"
         "        db[l] = dZ.sum(axis=1, keepdims=True) * (1.0 / m)\n"
         "        if l > 1:\n"
         "            dZ = (W[l].T @ dZ) * g_prime(Z[l - 1], A[l - 1])\n"
         "    return dW, db"
+    )
+
+
+def _fixes_maths_code(session: TrainingSession, cost_line: str, l1_value: str, l1_cost: str, l1_grad: str) -> str:
+    """forward/cost/backward with batch norm, residual skips and/or dropout (operation for
+    operation what ``playground.engine`` computes, so the costs agree to the last bit)."""
+    s = session.settings
+    hidden, derivative, hidden_note = HIDDEN_CODE[s.activation]
+    output, _, _ = OUTPUT_CODE[session.output_activation]
+    uses_sigmoid = "sigmoid" in (s.activation, session.output_activation)
+    bn, drop, res = s.batch_norm, s.dropout > 0, s.residual
+    doc = ["Z[l] = W[l] A[l-1]" + ("" if bn else " + b[l]")]
+    if bn:
+        doc.append("Z̃[l] = γ[l] (Z[l] - μ) / √(σ² + ε) + β[l] (b[l] is redundant: β[l] shifts instead)")
+    doc.append("A[l] = g(" + ("Z̃[l]" if bn else "Z[l]") + ")" + (" * D[l] / keep_prob" if drop else "")
+               + (" (+ A[l-2] for l ≥ 3)" if res else ""))
+    f = [
+        "def forward(X, training=False):",
+        '    """' + "; ".join(doc) + ".",
+        "    training=True: batch statistics" + (" (and the running averages move)" if bn else "")
+        + (", dropout masks drawn" if drop else "") + '; False: evaluation."""',
+        "    m = X.shape[1]",
+        "    Z, A, Zt, G = [None], [X], [None], [X]   # Zt[l]: what g sees; G[l] = g(Zt[l])",
+        "    Zn, var, D = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)",
+        "    for l in range(1, L):",
+        "        Zl = W[l] @ A[l - 1]",
+    ]
+    if bn:
+        f += [
+            "        if training:",
+            "            mean = np.full((m, 1), 1.0 / m)   # Z @ mean: the average over the m columns",
+            "            mu = Zl @ mean",
+            "            centred = Zl - mu",
+            "            var[l] = (centred * centred) @ mean   # the biased batch variance σ²",
+            "            Zn[l] = centred * (1.0 / np.sqrt(var[l] + bn_epsilon))",
+            "            Ztl = bn_gamma[l] * Zn[l] + bn_beta[l]",
+            "            running_mean[l] = bn_momentum * running_mean[l] + (1.0 - bn_momentum) * mu",
+            "            unbiased = var[l] * (m / (m - 1)) if m > 1 else var[l]   # m/(m-1)·σ², like PyTorch",
+            "            running_var[l] = bn_momentum * running_var[l] + (1.0 - bn_momentum) * unbiased",
+            "        else:   # evaluation: the running averages, as one scale and shift per unit",
+            "            scale = bn_gamma[l] * (1.0 / np.sqrt(running_var[l] + bn_epsilon))",
+            "            Ztl = Zl * scale + (bn_beta[l] - running_mean[l] * scale)",
+        ]
+    else:
+        f += ["        Zl = Zl + b[l]", "        Ztl = Zl"]
+    f += ["        Gl = g(Ztl)", "        Al = Gl"]
+    if drop:
+        f += [
+            "        if training:",
+            "            D[l] = drop_rng.random(Gl.shape) < keep_prob   # True: the unit is kept",
+            "            Al = Gl * D[l] / keep_prob   # inverted dropout: no rescaling at test time",
+        ]
+    if res:
+        f += ["        if l >= 3:", "            Al = Al + A[l - 2]   # the skip connection"]
+    f += [
+        "        Z.append(Zl)",
+        "        Zt.append(Ztl)",
+        "        G.append(Gl)",
+        "        A.append(Al)",
+        "    Z.append(W[L] @ A[L - 1] + b[L])",
+        "    A.append(output(Z[L]))",
+        "    return Z, A, Zt, G, Zn, var, D",
+        "",
+        "def cost(X, Y, l2):",
+        '    """The evaluation cost (what the app reports): mean loss over the m columns plus the',
+        '    L2 penalty (λ/2m) Σ ||W[l]||²."""',
+        "    Z, A = forward(X)[:2]",
+        "    ZL, AL, m = Z[L], A[L], Y.shape[1]",
+    ]
+    back = [
+        "def backward(cache, Y, l2):",
+        '    """dZ[L] = A[L] - Y; dW[l] = (1/m) dZ[l] A[l-1]ᵀ + (λ/m) W[l]; dA[l-1] = W[l]ᵀ dZ[l]'
+        + (" (+ dA[l+1] through the skip)" if res else "")
+        + (", then × D[l-1] / keep_prob" if drop else "") + ", × g\'(Z̃[l-1])"
+        + ("; back through batch norm to dZ[l-1], dγ, dβ" if bn else "") + '."""',
+        "    Z, A, Zt, G, Zn, var, D = cache",
+        "    m = Y.shape[1]",
+        "    dW, db, dgamma, dbeta, dA = ([None] * (L + 1) for _ in range(5))",
+        "    dZ = A[L] - Y",
+        "    for l in range(L, 0, -1):",
+        "        dW[l] = (dZ @ A[l - 1].T) * (1.0 / m)",
+        "        if l2:",
+        "            dW[l] = dW[l] + (l2 / m) * W[l]",
+    ]
+    back.append(l1_grad.rstrip("\n")) if l1_grad else None
+    if bn:
+        back += ["        # under batch norm the hidden layers never use b[l]: its gradient is exactly 0",
+                 "        db[l] = np.zeros_like(b[l]) if l < L else dZ.sum(axis=1, keepdims=True) * (1.0 / m)"]
+    else:
+        back += ["        db[l] = dZ.sum(axis=1, keepdims=True) * (1.0 / m)"]
+    back += ["        if l > 1:", "            dA[l - 1] = W[l].T @ dZ"]
+    if res:
+        back += ["            if 3 <= l + 1 < L:   # A[l+1] = ... + A[l-1]: the skip passes dA[l+1] straight back",
+                 "                dA[l - 1] = dA[l - 1] + dA[l + 1]"]
+    back += ["            dG = dA[l - 1] * D[l - 1] / keep_prob" if drop else "            dG = dA[l - 1]",
+             "            dZt = dG * g_prime(Zt[l - 1], G[l - 1])"]
+    if bn:
+        back += [
+            "            mean = np.full((m, 1), 1.0 / m)",
+            "            dgamma[l - 1] = (dZt * Zn[l - 1]) @ mean",
+            "            dbeta[l - 1] = dZt @ mean",
+            "            dZ = (dZt - dbeta[l - 1]) - Zn[l - 1] * dgamma[l - 1]",
+            "            dZ = dZ * (bn_gamma[l - 1] * (1.0 / np.sqrt(var[l - 1] + bn_epsilon)))",
+        ]
+    else:
+        back += ["            dZ = dZt"]
+    back.append("    return dW, db, dgamma, dbeta")
+    return (
+        l1_value
+        + (SIGMOID_CODE if uses_sigmoid else "")
+        + f"def g(Z):   # hidden activation: {hidden_note}\n"
+        f"    return {hidden}\n\n"
+        "def g_prime(Z, A):   # its derivative, from what g saw and what it gave\n"
+        f"    return {derivative}\n\n"
+        "def output(Z):\n"
+        f"{output}\n\n"
+        + "\n".join(f) + "\n"
+        f"{cost_line}"
+        "    J = float(np.mean(per_example))\n"
+        "    if l2:\n"
+        "        J += l2 / (2 * m) * sum(float(np.sum(W[l] * W[l])) for l in range(1, L + 1))\n"
+        f"{l1_cost}"
+        "    return J\n\n"
+        + "\n".join(back)
     )
 
 
@@ -252,7 +426,38 @@ OPTIMIZER_TEXT = {
 }
 
 
-def _optimizer_code(name: str) -> str:
+def _optimizer_code(name: str, batch_norm: bool = False) -> str:
+    code = _plain_optimizer_code(name)
+    if not batch_norm:
+        return code
+    # γ and β are learned by the same rule; they exist for the hidden layers only (None elsewhere)
+    for letter in ("v", "s"):
+        code = code.replace(
+            f"{letter}b = [None] + [np.zeros_like(b[l]) for l in range(1, L + 1)]",
+            f"{letter}b = [None] + [np.zeros_like(b[l]) for l in range(1, L + 1)]\n"
+            f"{letter}gamma = [None if p is None else np.zeros_like(p) for p in bn_gamma]\n"
+            f"{letter}beta = [None if p is None else np.zeros_like(p) for p in bn_beta]")
+    code = code.replace("def update(dW, db, learning_rate):", "def update(dW, db, learning_rate, dgamma=None, dbeta=None):")
+    code = code.replace("(W, dW, vW, sW), (b, db, vb, sb))",
+                        "(W, dW, vW, sW), (b, db, vb, sb), (bn_gamma, dgamma, vgamma, sgamma), (bn_beta, dbeta, vbeta, sbeta))")
+    for letter in ("v", "s"):
+        code = code.replace(f"(W, dW, {letter}W), (b, db, {letter}b))",
+                            f"(W, dW, {letter}W), (b, db, {letter}b), (bn_gamma, dgamma, {letter}gamma), "
+                            f"(bn_beta, dbeta, {letter}beta))")
+    code = code.replace(
+        "        W[l] = W[l] - learning_rate * dW[l]\n        b[l] = b[l] - learning_rate * db[l]",
+        "        W[l] = W[l] - learning_rate * dW[l]\n        b[l] = b[l] - learning_rate * db[l]\n"
+        "        if l < L:   # batch norm's γ[l] and β[l]\n"
+        "            bn_gamma[l] = bn_gamma[l] - learning_rate * dgamma[l]\n"
+        "            bn_beta[l] = bn_beta[l] - learning_rate * dbeta[l]")
+    code = code.replace("        for P, G, V, S in", "        for P, G, V, S in").replace(
+        "            V[l] = beta1", "            if P[l] is None:\n                continue\n            V[l] = beta1")
+    code = code.replace("            V[l] = beta * V[l]", "            if P[l] is None:\n                continue\n            V[l] = beta * V[l]")
+    code = code.replace("            S[l] = beta * S[l]", "            if P[l] is None:\n                continue\n            S[l] = beta * S[l]")
+    return code
+
+
+def _plain_optimizer_code(name: str) -> str:
     if name == "sgd":
         return (
             "def update(dW, db, learning_rate):\n"
@@ -295,7 +500,15 @@ def _optimizer_code(name: str) -> str:
     raise ValueError(f"no notebook code for optimizer {name!r}")
 
 
-def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int) -> str:
+def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int, fixes: bool = False,
+                   batch_norm: bool = False) -> str:
+    step_code = (
+        "    cache = forward(X, training=True)\n"
+        "    dW, db, dgamma, dbeta = backward(cache, Y, l2)\n"
+        if fixes else
+        "    Z, A = forward(X)\n"
+        "    dW, db = backward(Z, A, Y, l2)\n"
+    )
     rows = "\n".join(
         f"    ({p.first_update}, {_float_text(p.learning_rate)}, {_float_text(p.l2)}, "
         f"{_float_text(p.lr_decay)}, {p.batch_size}),"
@@ -330,10 +543,9 @@ def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int) 
         "            batches = []   # a new batch size starts a new shuffled pass\n"
         "        alpha0, l2, k, batch_size = schedule[phase][1:]\n"
         "    X, Y = next_batch(batch_size)\n"
-        "    Z, A = forward(X)\n"
-        "    dW, db = backward(Z, A, Y, l2)\n"
+        + step_code +
         "    learning_rate = alpha0 * float(np.exp(-k * t)) if k else alpha0   # α_t = α0·e^(−k·t)\n"
-        "    update(dW, db, learning_rate)\n"
+        f"    update(dW, db, learning_rate{', dgamma, dbeta' if batch_norm else ''})\n"
         "    if (t + 1) % record_every == 0 or t + 1 == n_updates:\n"
         "        curve.append((t + 1, cost(X_train, Y_train, l2), cost(X_test, Y_test, l2)))\n"
         "print(f'{n_updates} updates done')"
@@ -394,8 +606,36 @@ def _settings_table(session: TrainingSession, schedule: Sequence[Phase], n_updat
         f"| initial weights | {s.initializer if s.initializer in INIT_CODE else f'σ = {s.init_std:g}'}, "
         f"weight seed {s.weight_seed} |",
         f"| training | {training} |",
+        *([f"| fixes (CONCEPTS §10) | {_fixes_text(s)} |"] if _fixes_text(s) else []),
         f"| updates | {n_updates:,} |",
     ])
+
+
+def _fixes_markdown(s) -> str:
+    text = []
+    if s.batch_norm:
+        text.append("**Batch normalization** (before every hidden activation): `μ`, `σ²` over the batch's columns, "
+                    "`Z_norm = (Z - μ)/√(σ² + ε)`, `Z̃ = γ Z_norm + β`. γ and β are learned; β makes b redundant, so "
+                    "the hidden layers skip b (it stays 0, its gradient is 0). Evaluation (the reported cost, "
+                    "accuracy) uses the running averages of μ and σ² instead of the batch's.")
+    if s.residual:
+        text.append("**Residual connections**: `A[l] = g(Z[l]) + A[l-2]` for the hidden layers l ≥ 3; in backward "
+                    "the skip passes `dA[l]` straight back to `dA[l-2]`.")
+    if s.dropout > 0:
+        text.append("**Inverted dropout** in training: `D = (rand < keep_prob)`, `A = A * D / keep_prob`, the same "
+                    "mask in backward; no dropout in evaluation.")
+    if s.l1:
+        text.append("**L1**: cost `+ (λ₁/m) Σ|W|`, gradient `+ (λ₁/m) sign(W)`.")
+    return "".join("\n\n" + t for t in text)
+
+
+def _fixes_text(s) -> str:
+    parts = [name for name, on in (("batch normalization", s.batch_norm), ("residual connections", s.residual)) if on]
+    if s.dropout > 0:
+        parts.append(f"dropout rate {s.dropout:g} (keep_prob {s.keep_prob:g})")
+    if s.l1:
+        parts.append(f"L1 λ₁ = {s.l1:g}")
+    return ", ".join(parts)
 
 
 def build_notebook(
@@ -438,14 +678,14 @@ def build_notebook(
         code(_network_code(session)),
         md("## 3. Forward propagation, cost and backward propagation\n\n"
            f"Cost: {OUTPUT_CODE[session.output_activation][2]}; for this output and cost the backward pass "
-           "starts from `dZ[L] = A[L] - Y`."),
+           "starts from `dZ[L] = A[L] - Y`." + _fixes_markdown(s)),
         code(_maths_code(session)),
         md(f"## 4. The update rule: {OPTIMIZER_TEXT[s.optimizer][0]}\n\n{OPTIMIZER_TEXT[s.optimizer][1]}"),
-        code(_optimizer_code(s.optimizer)),
+        code(_optimizer_code(s.optimizer, s.batch_norm)),
         md("## 5. Training\n\nEach update takes one mini-batch (or the whole training set), runs forward and "
            "backward, and applies the update with the learning rate `α_t = α0·e^(−k·t)`. The mini-batch "
            "order comes from its own generator, seeded with (weight seed, 1), reshuffled every pass."),
-        code(_schedule_code(schedule, n_updates, s.weight_seed)),
+        code(_schedule_code(schedule, n_updates, s.weight_seed, _has_fixes(s), s.batch_norm)),
         md("## 6. The cost curve\n\nThe cost on the training and the test set as training went on: both "
            "should fall; a test cost that turns up while the training cost keeps falling means overfitting."),
         code(PLOT_CODE),
