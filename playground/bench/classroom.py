@@ -272,6 +272,8 @@ class Viewer:
 
         return await connect(self.base.replace("http", "ws", 1) + path, subprotocols=protocols, origin=self.base,
                              max_size=None, open_timeout=OPEN_TIMEOUT,
+                             # Browsers send no pings of their own; a busy server would miss them.
+                             ping_interval=None,
                              additional_headers={"Cookie": self.cookie} if self.cookie else None)
 
     async def open(self) -> None:
@@ -709,6 +711,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--classroom: each viewer count must be between 1 and 200")
     if args.seconds <= 0 or args.warmup < 0 or args.soak < 0:
         parser.error("--seconds must be positive, --warmup and --soak not negative")
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt  # unwinds through run_classroom, which stops the server
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGHUP, interrupted)
     results = []
     for n in counts:
         results.append(run_classroom(n, args.transport, args.warmup, args.seconds, args.soak * 60, config,
