@@ -87,6 +87,7 @@ class Server:
             args += [f"--{key}", value]
         # The log goes to a file: an unread pipe fills up and blocks a chatty server.
         self.log = tempfile.TemporaryFile()
+        self.log_tail = ""
         self.proc = subprocess.Popen(args, cwd=root, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         self.pid = self.proc.pid
@@ -131,6 +132,8 @@ class Server:
                     break
                 except subprocess.TimeoutExpired:
                     continue
+        self.log.seek(0)
+        self.log_tail = self.log.read().decode(errors="replace")[-4000:]
         self.log.close()
 
     def __enter__(self) -> Server:
@@ -617,8 +620,12 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
                 if v.error:
                     raise RuntimeError(f"a viewer lost its connection while playing: {v.error}")
             if soak:
-                samples.append((round(time.monotonic() - t0, 1), round(server.memory_mb()[0], 1)))
-                progress(f"  {samples[-1][0]:6.0f} s  RSS {samples[-1][1]:.0f} MB  load {load_average()}")
+                now = time.monotonic()
+                samples.append((round(now - t0, 1), round(server.memory_mb()[0], 1)))
+                moving = sum(1 for v in viewers if v.update_at(now) > v.update_at(now - 10))
+                progress(f"  {samples[-1][0]:6.0f} s  RSS {samples[-1][1]:.0f} MB  {moving}/{n} viewers moved in "
+                         f"the last 10 s, median update {statistics.median(v.update for v in viewers):,.0f}  "
+                         f"load {load_average()}")
         t1, cpu1, client1 = time.monotonic(), server.cpu_seconds(), time.process_time()
         load = load_average()
         updates = [(v.update_at(t1) - v.update_at(t0)) / (t1 - t0) for v in viewers]
