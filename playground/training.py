@@ -141,15 +141,16 @@ class TrainingSession:
         self.latest_stats = self._record(self.full_batch_stats())
 
     def update_hyperparameters(self, **changes) -> None:
-        """Change learning rate, L2, decay or batch size mid-run, without a reset. (L1, dropout,
-        batch norm and skips are part of the experiment's structure: a new session.)"""
-        allowed = {"learning_rate", "l2", "lr_decay", "batch_size"}
+        """Change learning rate, L2, L1, dropout rate, decay or batch size mid-run, without a
+        reset. (Batch norm and skips change the network itself: a new session.)"""
+        allowed = {"learning_rate", "l2", "l1", "dropout", "lr_decay", "batch_size"}
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"{sorted(unknown)} cannot change during a run; start a new session")
         if "batch_size" in changes and changes["batch_size"] != self.settings.batch_size:
             self._batches = []  # the new size applies from the next mini-batch on
         self.settings = self.settings.replace(**changes)
+        self.net.keep_prob = self.settings.keep_prob  # masks from the same stream, at the new rate
 
     # -- facts ---------------------------------------------------------------------------
     @property

@@ -131,10 +131,15 @@ def test_unit_grids_and_decision_grid_use_the_running_averages():
     assert np.isfinite(grid).all()
 
 
-def test_l1_and_dropout_are_structure_not_live_hyperparameters():
+def test_update_hyperparameters_changes_l1_and_dropout_mid_run():
     session = TrainingSession(Settings(**DEEP, dropout=0.2))
+    session.train(5)
+    session.update_hyperparameters(l1=0.01, dropout=0.5)
+    assert session.net.keep_prob == 0.5 and session.settings.l1 == 0.01
+    session.train(5)
+    assert session.step == 10
     with pytest.raises(ValueError, match="cannot change during a run"):
-        session.update_hyperparameters(l1=0.01)
+        session.update_hyperparameters(batch_norm=True)
 
 
 # -- saved model ------------------------------------------------------------------------------------------

@@ -169,6 +169,20 @@ def test_mid_run_changes_follow_the_schedule(monkeypatch):
     assert namespace["J"] != app_cost(session)
 
 
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_mid_run_l1_and_dropout_changes_follow_the_schedule(batch_norm, monkeypatch):
+    settings = Settings(hidden_sizes=(6, 6), optimizer="momentum", learning_rate=0.1, batch_size=32,
+                        batch_norm=batch_norm)
+    session = trained(settings, 20)
+    session.update_hyperparameters(dropout=0.3, l1=0.02)
+    session.train(15)
+    session.update_hyperparameters(dropout=0.0)
+    session.train(10)
+    schedule = [Phase.of(0, settings), Phase(20, 0.1, 0.0, 0.0, 32, 0.02, 0.3), Phase(35, 0.1, 0.0, 0.0, 32, 0.02, 0.0)]
+    namespace, _ = run_in_process(build_notebook(session, schedule), monkeypatch)
+    assert namespace["J"] == app_cost(session)
+
+
 def test_notebook_needs_nothing_from_this_app():
     session = trained(Settings(dataset="spiral3", optimizer="adam"), 5)
     nb = build_notebook(session)

@@ -31,7 +31,7 @@ from ..engine.layers import BN_EPSILON, BN_MOMENTUM
 from ..engine.network import DROPOUT_STREAM
 from ..training import TrainingSession
 
-HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size")
+HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size", "l1", "dropout")
 CURVE_POINTS = 500  # the notebook records the cost about this many times
 
 
@@ -44,6 +44,8 @@ class Phase:
     l2: float
     lr_decay: float
     batch_size: int
+    l1: float = 0.0
+    dropout: float = 0.0
 
     @classmethod
     def of(cls, first_update: int, settings) -> Phase:
@@ -331,7 +333,7 @@ def _fixes_maths_code(session: TrainingSession, cost_line: str, l1_value: str, l
     f += ["        Gl = g(Ztl)", "        Al = Gl"]
     if drop:
         f += [
-            "        if training:",
+            "        if training and keep_prob < 1.0:",
             "            D[l] = drop_rng.random(Gl.shape) < keep_prob   # True: the unit is kept",
             "            Al = Gl * D[l] / keep_prob   # inverted dropout: no rescaling at test time",
         ]
@@ -377,7 +379,8 @@ def _fixes_maths_code(session: TrainingSession, cost_line: str, l1_value: str, l
     if res:
         back += ["            if 3 <= l + 1 < L:   # A[l+1] = ... + A[l-1]: the skip passes dA[l+1] straight back",
                  "                dA[l - 1] = dA[l - 1] + dA[l + 1]"]
-    back += ["            dG = dA[l - 1] * D[l - 1] / keep_prob" if drop else "            dG = dA[l - 1]",
+    back += ["            dG = dA[l - 1] if D[l - 1] is None else dA[l - 1] * D[l - 1] / keep_prob" if drop
+             else "            dG = dA[l - 1]",
              "            dZt = dG * g_prime(Zt[l - 1], G[l - 1])"]
     if bn:
         back += [
@@ -502,6 +505,7 @@ def _plain_optimizer_code(name: str) -> str:
 
 def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int, fixes: bool = False,
                    batch_norm: bool = False) -> str:
+    extra = any(p.l1 or p.dropout for p in schedule)  # L1 and the dropout rate can change mid-run too
     step_code = (
         "    cache = forward(X, training=True)\n"
         "    dW, db, dgamma, dbeta = backward(cache, Y, l2)\n"
@@ -511,11 +515,14 @@ def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int, 
     )
     rows = "\n".join(
         f"    ({p.first_update}, {_float_text(p.learning_rate)}, {_float_text(p.l2)}, "
-        f"{_float_text(p.lr_decay)}, {p.batch_size}),"
+        f"{_float_text(p.lr_decay)}, {p.batch_size}"
+        + (f", {_float_text(p.l1)}, {_float_text(1.0 - p.dropout)}" if extra else "") + "),"
         for p in schedule
     )
+    names = "alpha0, l2, k, batch_size" + (", l1, keep_prob" if extra else "")
     return (
-        "# (from update, learning rate α0, L2 λ, decay k, batch size; 0 = full batch). One row,\n"
+        "# (from update, learning rate α0, L2 λ, decay k, batch size; 0 = full batch"
+        + (", L1 λ₁, keep_prob" if extra else "") + "). One row,\n"
         "# unless these were changed while the app was training.\n"
         f"schedule = [\n{rows}\n]\n"
         f"n_updates = {n_updates}\n"
@@ -534,14 +541,14 @@ def _schedule_code(schedule: Sequence[Phase], n_updates: int, weight_seed: int, 
         "    return batches.pop(0)\n\n"
         f"record_every = max(1, n_updates // {CURVE_POINTS})\n"
         "phase = 0\n"
-        "alpha0, l2, k, batch_size = schedule[0][1:]\n"
+        f"{names} = schedule[0][1:]\n"
         "curve = [(0, cost(X_train, Y_train, l2), cost(X_test, Y_test, l2))]\n"
         "for t in range(n_updates):\n"
         "    while phase + 1 < len(schedule) and schedule[phase + 1][0] <= t:\n"
         "        phase += 1\n"
         "        if schedule[phase][4] != batch_size:\n"
         "            batches = []   # a new batch size starts a new shuffled pass\n"
-        "        alpha0, l2, k, batch_size = schedule[phase][1:]\n"
+        f"        {names} = schedule[phase][1:]\n"
         "    X, Y = next_batch(batch_size)\n"
         + step_code +
         "    learning_rate = alpha0 * float(np.exp(-k * t)) if k else alpha0   # α_t = α0·e^(−k·t)\n"
@@ -638,6 +645,26 @@ def _fixes_text(s) -> str:
     return ", ".join(parts)
 
 
+class _SessionView:
+    """The session as the code generators should see it: with L1 and dropout switched on if
+    any phase of the schedule used them (their values come from the schedule at run time)."""
+
+    def __init__(self, session: TrainingSession, settings):
+        self._session, self.settings = session, settings
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
+def _as_used(session: TrainingSession, schedule: Sequence[Phase]):
+    first = schedule[0]
+    l1 = first.l1 or max(p.l1 for p in schedule)
+    dropout = first.dropout or max(p.dropout for p in schedule)
+    if (l1, dropout) == (session.settings.l1, session.settings.dropout):
+        return session
+    return _SessionView(session, session.settings.replace(l1=l1, dropout=dropout))
+
+
 def build_notebook(
     session: TrainingSession, schedule: Sequence[Phase] | None = None, page: str = "Playground"
 ) -> nbformat.NotebookNode:
@@ -651,6 +678,7 @@ def build_notebook(
     n_updates, app_cost = int(latest[0]), float(latest[2])
     if schedule[0].first_update != 0:
         raise ValueError("the schedule must start at update 0")
+    session = _as_used(session, schedule)
     s = session.settings
     name = session.dataset_label
     md, code = v4.new_markdown_cell, v4.new_code_cell

@@ -9,6 +9,8 @@ the whole page, so the record sees every change at the update where it took effe
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import streamlit as st
 
 from ..files.notebook import Phase, file_name, notebook_bytes
@@ -42,7 +44,7 @@ def schedule_for(prefix: str, session: TrainingSession) -> list[Phase]:
 
 
 def _hyperparameters(phase: Phase) -> tuple:
-    return (phase.learning_rate, phase.l2, phase.lr_decay, phase.batch_size)
+    return astuple(phase)[1:]  # everything but the update it starts at (α, λ, k, batch size, λ₁, dropout)
 
 
 def notebook_button(session: TrainingSession, prefix: str, page: str, container=None) -> None:
