@@ -39,8 +39,9 @@ st.markdown(ui.architecture_caption(session))
 live.transport_controls(ui.PREFIX, ui.get_session)
 live.live_area(ui.PREFIX, ui.get_session, ui.render_views)
 
-st.divider()
-fixes_section(settings)
+if not (link.hide or link.lock):  # its "load the notes' network" would change what the teacher fixed
+    st.divider()
+    fixes_section(settings)
 st.divider()
 ui.compare_section(settings)
 teacher_ui.share_panel(ui.PREFIX, settings.to_query_params(), ui.LAB_SETTINGS, url_path="gradients")
