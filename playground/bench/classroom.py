@@ -20,12 +20,25 @@ acts exactly where the page's JavaScript acts:
   frames left to show (at most 10 a second, ``live_chart.FRAME_MS``), at least ``min_ms`` after
   the run and at the latest after ``max_ms`` — the same rule as ``live._CLOCK_JS``, with a
   chart that draws instantly (the bench measures the server, not Plotly);
-- a click on Pause/Step drops queued frames (as ``live_chart._JS`` does).
+- a click on Pause/Step drops queued frames (as ``live_chart._JS`` does);
+- the live socket (the ``st.App`` route, PROTOCOL in ``playground/ui/stream``): the page's
+  ``neural_playground.live_stream`` element gives the token, the viewer connects
+  ``/_np/live?token=…``, acknowledges every message on arrival (the browser acknowledges once it
+  has drawn it; the server keeps at most two unacknowledged), sends ``play``/``pause`` on the
+  socket as well as clicking the button (as ``client.js`` does), and ignores frames between a
+  click and the server's state message.
+
+``--transport auto`` (the default) uses whichever the page draws.
 
 Per viewer it reports training updates/s (from the update number the server sends), boundary
-frames/s shown, Pause latency (click → the button shows Play and nothing moves any more) and
-Step latency (click → the next update shown). For the server: CPU in cores over the measured
-interval (``/proc/<pid>/stat`` utime+stime) and peak RSS (``VmHWM``). ``--soak MINUTES`` keeps
+frames/s (rerun loop: shown by the chart model; live socket: boundary snapshots received),
+Pause latency (click → nothing moves any more: the last changed frame, or the socket's pause
+state message), the time until the button shows Play again, and Step latency (click → the next
+update arrives). For the server: CPU in cores over the measured interval
+(``/proc/<pid>/stat`` utime+stime), how long its threads waited for a CPU (``schedstat``: on
+a machine shared with other work the kernel shares CPUs per thread, so a server doing its work
+on one thread gets less of a busy machine than one running thirty script threads — compare
+rows taken at similar load) and peak RSS (``VmHWM``). ``--soak MINUTES`` keeps
 the viewers playing that long and reports the server's RSS over time (the memory soak test).
 """
 
@@ -110,6 +123,17 @@ class Server:
         with open(f"/proc/{self.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def cpu_wait_seconds(self) -> float:
+        """Time the server's threads were ready to run but waited for a CPU (``schedstat``):
+        how much other work on the machine held the server back."""
+        total = 0
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                total += int((task / "schedstat").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # a thread that just ended
+        return total / 1e9
 
     def memory_mb(self) -> tuple[float, float]:
         """(current RSS, peak RSS) in MB."""
@@ -578,6 +602,7 @@ class Result:
     moved_after_pause: int
     step_s: list[float]
     server_cpu_cores: float
+    server_cpu_wait: float  # seconds per second the server's threads waited for a CPU
     server_rss_peak_mb: float
     server_rss_start_mb: float
     client_cpu_cores: float
@@ -612,7 +637,7 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
         await asyncio.gather(*(v.play() for v in viewers))
         await asyncio.sleep(warmup)
         samples = []
-        t0, cpu0, client0 = time.monotonic(), server.cpu_seconds(), time.process_time()
+        t0, cpu0, wait0, client0 = time.monotonic(), server.cpu_seconds(), server.cpu_wait_seconds(), time.process_time()
         duration = soak or seconds
         while (elapsed := time.monotonic() - t0) < duration:
             await asyncio.sleep(min(10.0, duration - elapsed) if soak else duration - elapsed)
@@ -626,7 +651,7 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
                 progress(f"  {samples[-1][0]:6.0f} s  RSS {samples[-1][1]:.0f} MB  {moving}/{n} viewers moved in "
                          f"the last 10 s, median update {statistics.median(v.update for v in viewers):,.0f}  "
                          f"load {load_average()}")
-        t1, cpu1, client1 = time.monotonic(), server.cpu_seconds(), time.process_time()
+        t1, cpu1, wait1, client1 = time.monotonic(), server.cpu_seconds(), server.cpu_wait_seconds(), time.process_time()
         load = load_average()
         updates = [(v.update_at(t1) - v.update_at(t0)) / (t1 - t0) for v in viewers]
         frames = [v.frames_between(t0, t1) / (t1 - t0) for v in viewers]
@@ -636,7 +661,7 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
         steps = await asyncio.gather(*(v.step() for v in viewers))
         return Result(n, transport, round(t1 - t0, 2), updates, frames, [p["pause_s"] for p in pauses],
                       [p["button_s"] for p in pauses], sum(p["moved"] for p in pauses), list(steps),
-                      (cpu1 - cpu0) / (t1 - t0), server.memory_mb()[1], rss_start,
+                      (cpu1 - cpu0) / (t1 - t0), (wait1 - wait0) / (t1 - t0), server.memory_mb()[1], rss_start,
                       (client1 - client0) / (t1 - t0), load, samples)
     finally:
         await asyncio.gather(*(v.close() for v in viewers), return_exceptions=True)
@@ -673,7 +698,9 @@ def format_table(results: list[Result]) -> str:
             f"{f'{r.server_cpu_cores:.2f} core':>10}  {f'{r.server_rss_peak_mb:.0f} MB':>8}")
     moved = sum(r.moved_after_pause for r in results)
     lines.append(f"measured {results[0].seconds:.0f} s of play per row; load average (1/5/15 min) at the end of "
-                 f"each row: {'; '.join(r.load for r in results)}; bench client CPU "
+                 f"each row: {'; '.join(r.load for r in results)}; the server's threads waited for a CPU "
+                 f"{', '.join(f'{r.server_cpu_wait:.2f}' for r in results)} s per s (other work on the "
+                 f"machine); bench client CPU "
                  f"{', '.join(f'{r.client_cpu_cores:.2f}' for r in results)} core"
                  + (f"; {moved} update(s) still arrived after Pause took effect" if moved else ""))
     for r in results:
