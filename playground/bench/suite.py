@@ -276,6 +276,20 @@ def bench_ui(cfg: Config) -> list[Measurement]:
     return results
 
 
+def bench_responsiveness(cfg: Config) -> list[Measurement]:
+    """One viewer's clicks on a warm server, click → drawn (``playground.bench.ui.responsiveness``)."""
+    from . import ui as live
+
+    if not Path(live.CHROMIUM).exists():
+        raise Skipped(f"{live.CHROMIUM} is not installed")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        raise Skipped("Playwright is not installed (pip install -r requirements-dev.txt)") from None
+    values = live.responsiveness(repeats=1 if cfg.seconds < Config.seconds else min(cfg.repeats, 5))
+    return [Measurement(name, "s", runs, 1) for name, runs in values.items()]
+
+
 # Playground default network on 500 points; the Gradients lab's 20 × 64 ReLU/He network;
 # the Digits page (0–9, mini-batches of 32).
 UI_CASES = (
@@ -309,6 +323,7 @@ SECTIONS: dict[str, tuple[str, Callable[[Config], list[Measurement]]]] = {
     "grid": ("100×100 decision-grid forward, 2-8-8-1", bench_grid),
     "deep": ("deep: 10 hidden layers of 64, 500 circles points, full batch, SGD", bench_deep),
     "ui": ("the live app in headless Chromium: default page, 500 circles points", bench_ui),
+    "responsiveness": ("one viewer's clicks on a warm server, click → drawn (targets: issue 15)", bench_responsiveness),
     "lessons": ("the guided lessons: seconds of training per lesson (promised ≤ 10 s)", bench_lessons),
 }
 DEFAULT_SECTIONS = ("small", "grid", "deep")
@@ -375,6 +390,11 @@ def targets(results: dict[str, list[Measurement]]) -> list[tuple[str, float, str
     for m in results.get("grid", []):
         if m.name.startswith("net.predict_proba"):
             checks.append(("grid forward ms (2-8-8-1)", m.median, f"≤ {TARGET_GRID_MS:g}", m.median <= TARGET_GRID_MS))
+    from .ui import RESPONSIVENESS_TARGETS
+
+    for m in results.get("responsiveness", []):
+        goal = RESPONSIVENESS_TARGETS["open" if m.name.startswith("open ") else m.name]
+        checks.append((f"{m.name} s", m.median, f"≤ {goal:g}", m.median <= goal))
     return checks
 
 
@@ -418,6 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="instead: N viewers on one real server (see --classroom --help)")
     parser.add_argument("--blas-threads", type=int, metavar="N", help="limit BLAS to N threads (default: untouched)")
     parser.add_argument("--tune-malloc", action="store_true", help="glibc: keep freed memory for reuse")
+    parser.add_argument("--screens", action="store_true",
+                        help="instead: the screenshot tour of every page and size (see --screens --help)")
     return parser
 
 
@@ -427,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         from .classroom import main as classroom_main  # N viewers against a real server
 
         return classroom_main(argv)
+    if "--screens" in argv:
+        from .screens import main as screens_main  # the screenshot tour
+
+        return screens_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     cfg = Config(**asdict(QUICK)) if args.quick else Config()
@@ -440,8 +466,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = [s for s in sections if s not in SECTIONS]
         if unknown:
             parser.error(f"argument --only: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
-    if args.ui and "ui" not in sections:
-        sections.append("ui")
+    if args.ui:
+        sections += [s for s in ("ui", "responsiveness") if s not in sections]
     if args.blas_threads is not None:
         if args.blas_threads < 1:
             parser.error("argument --blas-threads: must be at least 1")

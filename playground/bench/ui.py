@@ -8,7 +8,12 @@ and measures what a person sees:
   stamps ``data-drawn`` with the update number once ``Plotly.react`` has finished);
 - updates/s while playing: training updates per second of wall time;
 - Pause latency: click → the last frame that still changed;
-- Step latency: click → the boundary drawn for the next update.
+- Step latency: click → the boundary drawn for the next update;
+
+and (``responsiveness``) what a click costs a single viewer on a warm server: first chart after
+opening, Step, New weights, changing the dataset, and opening each page from the navigation
+(click → script finished, nothing stale, every chart drawn). Targets (issue 15): first chart
+≤ 1.5 s, Step ≤ 0.2 s, New weights and a dataset change ≤ 0.3 s, any page ≤ 1 s.
 
 Needs the development tools (Playwright) and /usr/bin/chromium; nothing here is imported by
 the app.
@@ -142,6 +147,97 @@ def run(query: str = "n_samples=500", repeats: int = 3, play_seconds: float = 6.
     return {name: [getattr(r, name) for r in results] for name in UiResult.__dataclass_fields__}
 
 
+# Every chart drawn, the script finished and nothing stale (same test as the screenshot tour).
+PAGE_READY_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
+  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some(
+      (c) => !c.querySelector('div.np-live-chart[data-drawn] .main-svg'))) return false;
+  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => p.querySelector('.main-svg'));
+}"""
+RESPONSIVENESS_TARGETS = {"first chart": 1.5, "Step": 0.2, "New weights": 0.3, "dataset change": 0.3, "open": 1.0}
+
+
+def _boundary_at(page, revision: int) -> None:
+    page.wait_for_function(f"() => document.querySelector('{BOUNDARY}')?.dataset.drawn === '{revision}'",
+                           timeout=60_000)
+
+
+def _idle(page) -> None:
+    page.wait_for_function(PAGE_READY_JS, timeout=60_000)
+
+
+def respond_once(browser, base_url: str, paths: list[tuple[str, str]], query: str = "n_samples=500") -> dict[str, float]:
+    """One viewer's clicks, each timed from the click to what it changes being drawn."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    times: dict[str, float] = {}
+
+    def timed(name: str, click, done) -> None:
+        start = time.perf_counter()
+        click()
+        done()
+        times[name] = time.perf_counter() - start
+        _idle(page)
+
+    try:
+        timed("first chart", lambda: page.goto(f"{base_url}/?{query}"), lambda: _boundary_at(page, 0))
+        timed("Step", lambda: page.get_by_role("button", name="Step").click(), lambda: _boundary_at(page, 1))
+        timed("New weights", lambda: page.get_by_role("button", name="New weights").click(),
+              lambda: _boundary_at(page, 0))
+        page.get_by_role("button", name="Step").click()
+        _boundary_at(page, 1)
+        _idle(page)
+
+        def pick_moons() -> None:
+            page.locator("[data-testid=stSidebar] input[aria-label='Dataset']").click()
+            page.get_by_role("option", name="Moons", exact=True).click()
+
+        timed("dataset change", pick_moons, lambda: _boundary_at(page, 0))
+        for title, path in paths:
+            link = page.locator("[data-testid=stSidebarNav] a", has_text=title).first
+            target = f"{base_url}/{path}"
+            timed(f"open {title}", link.click, lambda target=target: (
+                page.wait_for_url(lambda u: u.split("?")[0].rstrip("/") == target.rstrip("/"), wait_until="commit"),
+                _idle(page)))
+        return times
+    finally:
+        page.close()
+
+
+def responsiveness(repeats: int = 5) -> dict[str, list[float]]:
+    """``respond_once`` ``repeats`` times on one warm server (after one warm-up pass)."""
+    import socket
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = start_server(port)
+    base_url = f"http://127.0.0.1:{port}"
+    runs: list[dict[str, float]] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(base_url + "/")
+            page.wait_for_selector("[data-testid=stSidebarNav] a", timeout=60_000)
+            links = page.eval_on_selector_all("[data-testid=stSidebarNav] a",
+                                              "(as) => as.map((a) => [a.innerText.trim(), a.href])")
+            page.close()
+            paths = [(title, href.split("?")[0][len(base_url):].strip("/")) for title, href in links]
+            paths = [*(p for p in paths if p[1]), *(p for p in paths if not p[1])]  # the Playground last
+            respond_once(browser, base_url, paths)  # warm-up: imports, caches, first sessions
+            for _ in range(repeats):
+                runs.append(respond_once(browser, base_url, paths))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {name: [r[name] for r in runs] for name in runs[0]}
+
+
 def summary(values: dict[str, list[float]]) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in values.items()}
 
@@ -149,6 +245,10 @@ def summary(values: dict[str, list[float]]) -> dict[str, float]:
 if __name__ == "__main__":
     import json
 
+    if sys.argv[1:2] == ["--respond"]:
+        values = responsiveness(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+        print(json.dumps({"medians": summary(values), "runs": values}, indent=1))
+        sys.exit(0)
     query = sys.argv[1] if len(sys.argv) > 1 else "n_samples=500"
     values = run(query)
     print(json.dumps({"medians": summary(values), "runs": values}, indent=1))

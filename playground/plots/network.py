@@ -124,8 +124,8 @@ def network_figure(
             if near_zero is not None and abs(w) < near_zero:
                 colour, width_bin = NEAR_ZERO_COLOUR, -1
             xs_, ys_ = groups.setdefault((colour, width_bin), ([], []))
-            xs_ += [l - 1, l, None]
-            ys_ += [ys[l - 1][i], ys[l][j], None]
+            xs_ += [l - 1, l, np.nan]  # NaN: a gap between segments (arrays, not lists with None,
+            ys_ += [ys[l - 1][i], ys[l][j], np.nan]  # skip Plotly's per-element validation)
             mid_x.append(l - 0.5)
             mid_y.append((ys[l - 1][i] + ys[l][j]) / 2)
             mid_text.append(f"W[{l}][{j + 1},{i + 1}] = {w:.3f}")
@@ -133,12 +133,12 @@ def network_figure(
         faint = width_bin < 0  # near-zero weights: underneath the others, dotted
         width, opacity = (1.0, 0.75) if faint else EDGE_STYLE[width_bin]
         traces.append(go.Scatter(
-            x=xs_, y=ys_, mode="lines", hoverinfo="skip", showlegend=False,
+            x=np.array(xs_), y=np.array(ys_), mode="lines", hoverinfo="skip", showlegend=False,
             line={"color": colour, "width": width * (1.3 if big else 1.0), "dash": "dot" if faint else "solid"},
             opacity=opacity,
         ))
     traces.append(go.Scatter(
-        x=mid_x, y=mid_y, mode="markers", marker={"size": 6, "color": "rgba(0,0,0,0)"},
+        x=np.array(mid_x), y=np.array(mid_y), mode="markers", marker={"size": 6, "color": "rgba(0,0,0,0)"},
         text=mid_text, hoverinfo="text", showlegend=False, name="weights",
     ))
 
@@ -166,7 +166,7 @@ def network_figure(
             node_y.append(ys[l][j])
             node_text.append(f"input {names[j]}" if l == 0 else f"layer {l}, unit {j + 1}<br>b = {float(b[l][j, 0]):.3f}")
     traces.append(go.Scatter(
-        x=node_x, y=node_y, mode="markers", text=node_text, hoverinfo="text", showlegend=False,
+        x=np.array(node_x), y=np.array(node_y), mode="markers", text=node_text, hoverinfo="text", showlegend=False,
         marker={"symbol": "square", "size": 2 if unit_grids is not None else 18,
                 "color": "#dee2e6" if unit_grids is None else "rgba(0,0,0,0)",
                 "line": {"color": "#495057", "width": 1 if unit_grids is None else 0}},
