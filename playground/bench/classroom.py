@@ -608,6 +608,7 @@ class Result:
     client_cpu_cores: float
     load: str
     rss_samples: list[tuple[float, float]] = field(default_factory=list)  # soak: (seconds, MB)
+    app: str = ""  # the checkout served, when several are compared
 
     def summary(self) -> dict:
         def stats(values):
@@ -695,7 +696,8 @@ def format_table(results: list[Result]) -> str:
             f"{f'{med(r.pause_s):.2f} / {max(r.pause_s):.2f}':>15}  "
             f"{f'{med(r.button_s):.2f} / {max(r.button_s):.2f}':>16}  "
             f"{f'{med(r.step_s):.2f} / {max(r.step_s):.2f}':>14}  "
-            f"{f'{r.server_cpu_cores:.2f} core':>10}  {f'{r.server_rss_peak_mb:.0f} MB':>8}")
+            f"{f'{r.server_cpu_cores:.2f} core':>10}  {f'{r.server_rss_peak_mb:.0f} MB':>8}"
+            + (f"  {r.app}" if r.app else ""))
     moved = sum(r.moved_after_pause for r in results)
     lines.append(f"measured {results[0].seconds:.0f} s of play per row; load average (1/5/15 min) at the end of "
                  f"each row: {'; '.join(r.load for r in results)}; the server's threads waited for a CPU "
@@ -733,7 +735,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="old: the rerun loop; new: the live socket; auto: whichever the page uses")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                         help="a Streamlit option for the server, e.g. runner.postScriptGC=false")
-    parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py to serve")
+    parser.add_argument("--app-dir", type=Path, action="append",
+                        help="the checkout whose app.py to serve (default: this one); give it twice, e.g. "
+                             "an older checkout and this one, to measure both in turns at each viewer count")
     parser.add_argument("--json", action="store_true", help="print one JSON list instead of a table")
     args = parser.parse_args(argv)
     try:
@@ -751,10 +755,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupted)
     signal.signal(signal.SIGHUP, interrupted)
     results = []
+    app_dirs = args.app_dir or [ROOT]
     for n in counts:
-        results.append(run_classroom(n, args.transport, args.warmup, args.seconds, args.soak * 60, config,
-                                     progress=lambda text: print(text, file=sys.stderr, flush=True),
-                                     app_dir=args.app_dir))
+        for app_dir in app_dirs:  # in turns, so that a change of load hits every checkout alike
+            result = run_classroom(n, args.transport, args.warmup, args.seconds, args.soak * 60, config,
+                                   progress=lambda text: print(text, file=sys.stderr, flush=True), app_dir=app_dir)
+            result.app = str(app_dir) if len(app_dirs) > 1 else ""
+            results.append(result)
     print(json.dumps([r.summary() for r in results], indent=1) if args.json else format_table(results))
     return 0
 
