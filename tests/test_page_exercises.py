@@ -110,3 +110,34 @@ def test_gradients_lab_batch_norm_preset_and_the_fixes_comparison():
     text = " ".join(m.value for m in at.markdown)
     assert "**At initialization** layer 1 receives" in text and "With **batch norm** layer 1 gets" in text
     assert list(at.dataframe[0].value["run"]) == labels
+
+
+def test_playground_dropout_from_the_overfitting_setup_says_how_much_the_gap_narrowed():
+    at = conftest.make_app("pages/playground.py", timeout=300)
+    at.segmented_control(key="pg.compare.experiment").set_value("dropout").run()
+    button(at, "Load the overfitting setup (two layers of 32 on 40 noisy training points)").click().run()
+    assert not at.exception
+    assert at.session_state["pg.settings"].hidden_sizes == (32, 32)
+    assert at.text_input(key="pg.w.hidden").value == "32,32"  # the sidebar follows the preset
+    at.select_slider(key="pg.compare.steps.dropout").set_value(1000).run()
+    button(at, "Run comparison").click().run()
+    assert not at.exception
+    key, runs, settings, _ = at.session_state["pg.compare.result"]
+    assert key == "dropout" and [r.settings.dropout for r in runs] == [0.0, 0.5]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Test cost − training cost:" in text and "narrowed by" in text
+
+
+def test_playground_l1_against_l2_counts_and_draws_the_near_zero_weights():
+    at = conftest.make_app("pages/playground.py", timeout=300)
+    at.segmented_control(key="pg.compare.experiment").set_value("regularization").run()
+    button(at, "Load the wider network (two layers of 16, plain gradient descent)").click().run()
+    at.select_slider(key="pg.compare.steps.regularization").set_value(1000).run()
+    button(at, "Run comparison").click().run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Weights with |w| < 0.001 after training" in text
+    table = at.dataframe[-1].value
+    assert list(table["run"]) == ["no penalty", "L2 λ = 0.3", "L1 λ₁ = 0.3"]
+    charts = [c for c in at.get("plotly_chart")]
+    assert len(charts) >= 3  # cost curves and the two diagrams

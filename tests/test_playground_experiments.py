@@ -87,3 +87,40 @@ def test_race_figure_draws_train_and_test_and_the_target():
     fig = race_figure(["a", "b"], steps, costs, [c + 0.1 for c in costs], target=0.2)
     assert [t.name for t in fig.data] == ["a: train", "a: test", "b: train", "b: test"]
     assert fig.layout.shapes[0].y0 == 0.2
+
+
+def test_dropout_narrows_the_gap_of_a_network_that_memorises_its_training_set():
+    """Exercise 7: two layers of 32 on 40 noisy points; dropout 0.5 closes most of the gap."""
+    from playground.teaching.playground import OVERFIT, gap_verdict
+
+    base = Settings(**OVERFIT)
+    runs, experiment = run("dropout", base=base)
+    without, with_dropout = runs
+    assert without.history.column("train_cost")[-1] < 0.05  # memorised
+    assert generalisation_gap(without) > 1.0  # test cost far above train cost
+    assert generalisation_gap(with_dropout) < generalisation_gap(without) / 2
+    assert with_dropout.history.column("test_metric")[-1] >= without.history.column("test_metric")[-1]
+    text = gap_verdict(without, with_dropout, "dropout")
+    narrowed = generalisation_gap(without) - generalisation_gap(with_dropout)
+    assert f"narrowed by **{narrowed:.3g}**" in text
+
+
+def test_gap_verdict_says_when_there_is_nothing_to_close():
+    from playground.teaching.playground import gap_verdict
+
+    runs, _ = run("dropout", steps=30)  # the default circles network does not overfit
+    if generalisation_gap(runs[0]) <= 0:
+        assert "does not overfit" in gap_verdict(runs[0], runs[1], "dropout")
+
+
+def test_l1_switches_weights_off_where_l2_only_shrinks_them():
+    """§10: same network and λ; L1 leaves most weights below 1e-3, L2 almost none."""
+    from playground.teaching.playground import WIDE, sparsity_rows, sparsity_verdict
+
+    runs, experiment = run("regularization", base=Settings(**WIDE))
+    (none, _), (l2, total), (l1, _) = (near_zero_weights(r.network.W) for r in runs)
+    assert total == 2 * 16 + 16 * 16 + 16
+    assert l1 > total / 2 and l2 < total / 10 and none < total / 10
+    text = sparsity_verdict(runs, experiment.labels())
+    assert f"**L1 λ₁ = 0.3**: {l1} of {total}" in text and "L1 λ₁ = 0.3 switched off" in text
+    assert sparsity_rows(runs, experiment.labels())[2]["weights with |w| < 0.001"] == f"{l1} of {total}"

@@ -93,8 +93,9 @@ EXERCISES: tuple[Exercise, ...] = (
              "maps**, before and after training."),
     Exercise("", "L1 next to L2",
              "L1 drives many weights to (nearly) zero; L2 only shrinks them.",
-             "playground", "**Compare** → *L1 or L2* → **Run comparison**: near-zero weights are counted and "
-             "drawn.", needs=("l1",)),
+             "playground", "**Compare** → *L1 or L2* → **Load the wider network** → **Run comparison**: near-zero "
+             "weights are counted and drawn dotted grey (or set L1 in the sidebar and watch the diagram).",
+             needs=("l1",)),
     Exercise("", "Residual connections",
              "A[l] = g(Z[l]) + A[l−2]: does a skip path help a deep sigmoid stack?",
              "gradients", "**Batch norm and residual connections** → **Run comparison**.",

@@ -35,6 +35,7 @@ class Experiment:
     steps: int = 1000
     setup: Mapping[str, Any] = field(default_factory=dict)  # settings that show the effect best
     setup_label: str = ""
+    kind: str = "race"  # what answers it: "race" (who gets there first), "gap" (test − train), "sparsity"
 
     def changes(self) -> list[dict[str, Any]]:
         return [dict(change) for _, change in self.runs]
@@ -44,10 +45,14 @@ class Experiment:
 
 
 # A wide network on a small, noisy training set: it memorises the noise (CONCEPTS.md §10).
+NO_EXTRAS = {"l2": 0.0, "l1": 0.0, "dropout": 0.0, "lr_decay": 0.0, "batch_norm": False, "residual": False}
 OVERFIT = {"dataset": "moons", "n_samples": 80, "noise": 0.35, "test_ratio": 0.5, "data_seed": 0,
            "features": (), "hidden_sizes": (32, 32), "activation": "relu", "initializer": "he",
-           "weight_seed": 0, "optimizer": "adam", "learning_rate": 0.01, "batch_size": 0, "l2": 0.0,
-           "lr_decay": 0.0}
+           "weight_seed": 0, "optimizer": "adam", "learning_rate": 0.01, "batch_size": 0, **NO_EXTRAS}
+# Two hidden layers of 16 on circles, plain gradient descent: more weights than the task needs.
+WIDE = {"dataset": "circles", "n_samples": 300, "noise": 0.1, "test_ratio": 0.3, "data_seed": 0, "features": (),
+        "hidden_sizes": (16, 16), "activation": "tanh", "initializer": "xavier", "weight_seed": 0,
+        "optimizer": "sgd", "learning_rate": 0.3, "batch_size": 0, **NO_EXTRAS}
 
 EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in (
     Experiment("activations", "Exercise 1", "Sigmoid, tanh or ReLU?",
@@ -64,6 +69,17 @@ EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in (
     Experiment("decay", "Exercise 8", "Learning-rate decay",
                "α_t = α₀·e^(−k·t): a constant rate against two decay rates k.",
                (("k = 0", {"lr_decay": 0.0}), ("k = 0.001", {"lr_decay": 0.001}), ("k = 0.003", {"lr_decay": 0.003}))),
+    Experiment("dropout", "Exercise 7", "Dropout",
+               "Does dropout improve test accuracy? A network that memorises its training set, without and with "
+               "dropout (half the hidden units switched off at random in every update).",
+               (("no dropout", {"dropout": 0.0}), ("dropout 0.5", {"dropout": 0.5})), steps=2000,
+               setup=OVERFIT, setup_label="overfitting setup (two layers of 32 on 40 noisy training points)",
+               kind="gap"),
+    Experiment("regularization", "§10", "L1 or L2",
+               "L1 adds (λ₁/m)·Σ|W| to the cost, L2 (λ/2m)·Σ W²: which one switches weights off?",
+               (("no penalty", {"l1": 0.0, "l2": 0.0}), ("L2 λ = 0.3", {"l1": 0.0, "l2": 0.3}),
+                ("L1 λ₁ = 0.3", {"l1": 0.3, "l2": 0.0})), steps=2000,
+               setup=WIDE, setup_label="wider network (two layers of 16, plain gradient descent)", kind="sparsity"),
 )}
 
 
@@ -105,6 +121,8 @@ def race_rows(runs: Sequence[ComparisonRun], labels: Sequence[str], target: floa
             "final test cost": f"{final(run, 'test_cost'):.4g}",
             "test − train": f"{generalisation_gap(run):+.3g}",
             metric: f"{test_metric:.3f}" if regression else f"{test_metric:.1%}",
+            "epochs": f"{final(run, 'epoch'):,.0f}",
+            "seconds": f"{run.seconds:.2f}",
             "status": "diverged" if run.diverged else "finished",
         })
     return rows
@@ -148,3 +166,29 @@ def gap_verdict(without: ComparisonRun, with_: ComparisonRun, what: str) -> str:
     acc = (f" Test accuracy: {final(without, 'test_metric'):.1%} without, {final(with_, 'test_metric'):.1%} with.")
     return (f"Test cost − training cost: **{before:.3g}** without {what}, **{after:.3g}** with it — the gap "
             f"{trend}.{acc}")
+
+
+def sparsity_rows(runs: Sequence[ComparisonRun], labels: Sequence[str], threshold: float = NEAR_ZERO):
+    """Per run: weights with |w| < threshold, their share, the largest |w|, final costs."""
+    rows = []
+    for label, run in zip(labels, runs):
+        off, total = near_zero_weights(run.network.W) if run.network is not None else (0, 0)
+        largest = max(float(np.abs(w).max()) for w in run.network.W[1:]) if run.network is not None else float("nan")
+        rows.append({"run": label, f"weights with |w| < {threshold:g}": f"{off} of {total}",
+                     "share": f"{off / total:.0%}" if total else "—", "largest |w|": f"{largest:.3g}",
+                     "final train cost": f"{final(run, 'train_cost'):.4g}",
+                     "test accuracy": f"{final(run, 'test_metric'):.1%}"})
+    return rows
+
+
+def sparsity_verdict(runs: Sequence[ComparisonRun], labels: Sequence[str], threshold: float = NEAR_ZERO) -> str:
+    """Which penalty switched weights off, counted: 'L1 λ₁ = 0.3 left 244 of 304 weights below 0.001 …'."""
+    counts = [near_zero_weights(r.network.W) if r.network is not None else (0, 0) for r in runs]
+    parts = [f"**{label}**: {off} of {total}" for label, (off, total) in zip(labels, counts)]
+    most = int(np.argmax([off for off, _ in counts]))
+    fewest = int(np.argmin([off for off, _ in counts]))
+    text = f"Weights with |w| < {threshold:g} after training — " + ", ".join(parts) + "."
+    if counts[most][0] > counts[fewest][0]:
+        text += (f" {labels[most]} switched off {counts[most][0] - counts[fewest][0]} more weights than "
+                 f"{labels[fewest]}: the dotted grey lines in its diagram.")
+    return text

@@ -1,4 +1,4 @@
-"""The Playground's "Compare" panel: practice exercises 1, 3, 4, 7, 8 and L1 against L2 as races.
+"""The Playground's "Compare" panel: practice exercises 1, 3, 4, 7, 8 and L1 against L2.
 
 Pick a question; the panel trains its variants of the page's current settings (same data and
 seeds) with the comparison runner, then shows the overlaid cost curves, a table of numbers and
@@ -11,9 +11,20 @@ from __future__ import annotations
 import streamlit as st
 
 from ...plots.curves import race_figure
+from ...plots.network import network_figure
 from ...settings import Settings
 from ...teaching.gradients.compare import compare
-from ...teaching.playground import EXPERIMENTS, Experiment, gap_verdict, race_rows, race_verdict
+from ...teaching.playground import (
+    EXPERIMENTS,
+    NEAR_ZERO,
+    Experiment,
+    gap_verdict,
+    near_zero_weights,
+    race_rows,
+    race_verdict,
+    sparsity_rows,
+    sparsity_verdict,
+)
 from .. import live
 from ..exercises import apply_preset
 from ..keys import PLAYGROUND
@@ -22,7 +33,6 @@ KEYS = PLAYGROUND
 PREFIX = KEYS.prefix
 STEP_CHOICES = (300, 1000, 2000, 3000)
 TARGETS = (0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01)
-GAP_EXPERIMENTS = {"dropout": "dropout", "regularization": "regularization"}  # answered by the train/test gap
 
 
 def _label(key: str) -> str:
@@ -75,16 +85,35 @@ def _results(target: float) -> None:
     experiment = EXPERIMENTS[key]
     labels = experiment.labels()
     regression = settings.task == "regression"
-    gap = key in GAP_EXPERIMENTS
+    gap = experiment.kind == "gap"
     st.caption(f"Last comparison: {_label(key)}, {len(runs)} runs of {steps:,} updates on the settings of that "
                "moment.")
-    if gap:
-        st.markdown(gap_verdict(runs[0], runs[-1], GAP_EXPERIMENTS[key]))
+    if experiment.kind == "gap":
+        st.markdown(gap_verdict(runs[0], runs[-1], "dropout"))
+    elif experiment.kind == "sparsity":
+        st.markdown(sparsity_verdict(runs, labels))
     else:
         st.markdown(race_verdict(runs, labels, target, regression))
     fig = race_figure(labels, [r.history.column("step") for r in runs], [r.history.column("train_cost") for r in runs],
                       [r.history.column("test_cost") for r in runs] if gap else None, target=None if gap else target)
     st.plotly_chart(fig, key=KEYS.compare("chart"))
-    st.caption("Solid: training cost; dashed: test cost." if gap else
-               "Training cost of every run; the dotted line is the target.")
-    st.dataframe(race_rows(runs, labels, target, regression), hide_index=True, width="stretch")
+    st.caption("Solid: training cost; dashed: test cost — the gap between them is what the network memorised."
+               if gap else "Training cost of every run; the dotted line is the target.")
+    if experiment.kind == "sparsity":
+        st.dataframe(sparsity_rows(runs, labels), hide_index=True, width="stretch")
+        _diagrams(runs[1:], labels[1:], settings)
+    else:
+        st.dataframe(race_rows(runs, labels, target, regression), hide_index=True, width="stretch")
+
+
+def _diagrams(runs, labels, settings: Settings) -> None:
+    """The trained networks side by side, near-zero weights dotted grey."""
+    names = ["x1", "x2", *settings.features]
+    for column, run, label in zip(st.columns(len(runs)), runs, labels):
+        net = run.network
+        off, total = near_zero_weights(net.W)
+        column.plotly_chart(network_figure(net.layer_sizes, net.W, net.b, names, height=420, near_zero=NEAR_ZERO,
+                                           title=f"{label}: {off} of {total} weights below {NEAR_ZERO:g}"),
+                            key=KEYS.compare(f"diagram.{label}"))
+    st.caption("Lines are weights (blue positive, orange negative, thicker = larger); dotted grey lines are weights "
+               f"with |w| < {NEAR_ZERO:g}, effectively switched off.")
