@@ -193,12 +193,16 @@ def _apply_preset(name: str) -> None:
 def preset_buttons(settings: Settings) -> None:
     """One button per preset; the preset the current settings match is highlighted."""
     current = preset_matching(settings)
-    st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation, initializer and the "
-                "fixes differ):")
-    widths = [len(name) + 8 for name in PRESETS]  # room for each whole label
-    for column, name in zip(st.columns(widths, gap="small"), PRESETS):
-        column.button(name, key=KEYS.key(f"preset.{name}"), on_click=_apply_preset, args=(name,),
-                      type="primary" if name == current else "secondary", width="stretch")
+    st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation and initializer differ):")
+    classic = [name for name in PRESETS if not ({"batch_norm", "residual"} & {k for k, v in PRESETS[name].items() if v is True})]
+    fixes = [name for name in PRESETS if name not in classic]
+    for names, lead in ((classic, ""), (fixes, "**The fixes** (exercise 5):")):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            if lead:
+                st.markdown(lead, width="content")
+            for name in names:  # buttons as wide as their labels, wrapping onto a new line when needed
+                st.button(name, key=KEYS.key(f"preset.{name}"), on_click=_apply_preset, args=(name,),
+                          type="primary" if name == current else "secondary", width="content")
 
 
 def architecture_caption(session: TrainingSession) -> str:
