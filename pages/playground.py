@@ -17,7 +17,7 @@ from playground.ui.settings_ui import (
     settings_sidebar,
     url_problem_notice,
 )
-from playground.ui.views.playground import boundary_snapshot, downloads, render_views
+from playground.ui.views.playground import boundary_snapshot, downloads, live_view, render_views
 from playground.ui.views.playground_compare import compare_panel
 
 KEYS = PLAYGROUND
@@ -82,6 +82,7 @@ live.live_area(
     lambda s, tick: render_views(s, tick, KEYS, big=present, show_test=show_test, discretize=discretize),
     frames=FRAMES_PER_TICK,
     snapshot=boundary_snapshot(discretize),
+    view=live_view(discretize, KEYS, big=present),
 )
 
 if not present:

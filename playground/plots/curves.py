@@ -55,7 +55,7 @@ def cost_figure(
     ))
 
 
-def _log_safe(values: np.ndarray) -> np.ndarray:
+def log_safe(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     return np.where(np.isfinite(values) & (values > TINY), values, TINY)
 
@@ -71,6 +71,30 @@ def layer_fraction_labels(saturated: np.ndarray, dead: np.ndarray, activation: s
         else:
             labels.append("")
     return labels
+
+
+def gradient_value_text(norms: np.ndarray) -> list[str]:
+    """The value written beside each layer's bar ("3.2e-4"; "0" for a zero gradient)."""
+    return ["0" if not n > TINY else f"{n:.1e}".replace("e-0", "e-").replace("e+00", "") for n in norms]
+
+
+def gradient_row_labels(saturated: np.ndarray, dead: np.ndarray, activation: str) -> list[str]:
+    """Row labels: the layer in its colour (the lines on the right use the same colours) and,
+    under it, its saturated or dead share."""
+    fractions = layer_fraction_labels(saturated, dead, activation)
+    return [f'<span style="color:{layer_colour(l)}">layer {l}</span>' + (f"<br>{f}" if f else "")
+            for l, f in enumerate(fractions, 1)]
+
+
+def gradient_scale(norms: np.ndarray, norm_history: np.ndarray) -> tuple[float, float, int]:
+    """(bottom, top, dtick) of the gradient chart's log axes, in decades: everything visible
+    and at least two labelled decades."""
+    values = log_safe(np.concatenate([norms, norm_history.ravel()]) if norm_history.size else norms)
+    top = np.log10(max(values.max(), TINY * 10)) + 0.5
+    bottom = max(np.log10(max(values.min(), TINY)) - 0.5, -12.5)
+    bottom = min(bottom, top - 2.5)  # show at least two labelled decades
+    span = top - bottom
+    return float(bottom), float(top), 1 if span < 5 else 2 if span < 9 else 3
 
 
 def gradient_figure(
@@ -92,32 +116,24 @@ def gradient_figure(
     for its label, so 8 or 20 layers stay as readable as 2."""
     L = len(norms)
     size, small = font_sizes(big)
-    fractions = layer_fraction_labels(saturated, dead, activation)
-    text = ["0" if not n > TINY else f"{n:.1e}".replace("e-0", "e-").replace("e+00", "") for n in norms]
+    text = gradient_value_text(norms)
     names = [f"layer {l}" for l in range(1, L + 1)]
-    # Row labels: the layer in its colour (the lines on the right use the same colours) and,
-    # under it, its saturated or dead share.
-    ticktext = [f'<span style="color:{layer_colour(l)}">{name}</span>' + (f"<br>{f}" if f else "")
-                for l, (name, f) in enumerate(zip(names, fractions), 1)]
+    ticktext = gradient_row_labels(saturated, dead, activation)
     traces = [go.Bar(
-        y=names, x=_log_safe(norms), orientation="h", text=text, textposition="outside",
+        y=names, x=log_safe(norms), orientation="h", text=text, textposition="outside",
         cliponaxis=False, showlegend=False, marker_color=[layer_colour(l) for l in range(1, L + 1)],
         hovertemplate="%{y}<br>||dW|| = %{x:.3g}<extra></extra>", name="||dW|| now",
         textfont={"size": small}, constraintext="none",
     )]
     for l in range(1, L + 1):
         traces.append(go.Scatter(
-            x=steps, y=_log_safe(norm_history[l - 1]) if norm_history.size else [], name=f"layer {l}",
+            x=steps, y=log_safe(norm_history[l - 1]) if norm_history.size else [], name=f"layer {l}",
             xaxis="x2", yaxis="y2", line={"color": layer_colour(l), "width": 2.5 if big else 1.8},
             showlegend=False,
             hovertemplate=f"layer {l}<br>update %{{x}}<br>||dW|| = %{{y:.3g}}<extra></extra>",
         ))
-    values = _log_safe(np.concatenate([norms, norm_history.ravel()]) if norm_history.size else norms)
-    top = np.log10(max(values.max(), TINY * 10)) + 0.5
-    bottom = max(np.log10(max(values.min(), TINY)) - 0.5, -12.5)
-    bottom = min(bottom, top - 2.5)  # show at least two labelled decades
+    bottom, top, dtick = gradient_scale(norms, norm_history)
     span = top - bottom
-    dtick = 1 if span < 5 else 2 if span < 9 else 3
     log_axis = {"type": "log", "showgrid": True, "gridcolor": "#eee", "exponentformat": "power", "dtick": dtick}
     row = 2.6 * size + 6  # px per layer row: a two-line label and a little air
     margin = {"l": int(4.6 * size + 6), "r": int(1.2 * size), "t": int(1.7 * (size + 3) + 10), "b": int(2.4 * size + 14)}

@@ -86,6 +86,26 @@ class Keys:
     def new_weights_button(self) -> str:
         return self.key("new_weights_button")
 
+    # -- the live socket (stream/component.py) ------------------------------------------------
+    @property
+    def stream(self) -> str:
+        """The socket's element (counter and metrics) on the page."""
+        return self.key("stream")
+
+    @property
+    def stream_entry(self) -> str:
+        """The page's live entry from its last run (the button callbacks act on it)."""
+        return self.key("stream_entry")
+
+    @property
+    def stream_failed(self) -> str:
+        """The browser could not keep the socket open: this session uses the rerun loop."""
+        return self.key("stream_failed")
+
+    @property
+    def stream_full_noticed(self) -> str:
+        return self.key("stream_full_noticed")
+
     # -- the notebook export (export_ui.py) -------------------------------------------------
     @property
     def export_schedule(self) -> str:

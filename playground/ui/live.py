@@ -9,16 +9,25 @@ The pattern measured in DESIGN.md:
 
 Several pages share this (Playground, Gradients lab, Digits). Each passes a ``prefix`` for its
 session-state keys and a function that returns its ``TrainingSession``.
+
+Where the live socket is served (``streamlit run app.py``, see ``playground/ui/stream``) and a
+page passes its ``view``, none of the above runs per frame: the page draws its figures once per
+rerun, the scheduler trains and the socket patches the charts. Then the transport buttons act
+on the page's live entry (under its lock) and ``is_playing`` reads it; everywhere else (AppTest,
+a socket that failed) the rerun loop above is used unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import streamlit as st
 
 from ..training import TrainingSession
 from .keys import Keys
+from .stream import component as stream
+from .stream.scheduler import LiveView
 
 # While playing, the browser asks for the next frame only after it has drawn the current one
 # (back-pressure). A timer (``run_every``) made the server produce frames faster than Plotly
@@ -55,20 +64,46 @@ MAX_UPDATES_PER_TICK = 5000
 
 
 def is_playing(prefix: str) -> bool:
+    entry = stream.current_entry(prefix)
+    if entry is not None:
+        return entry.playing
     return bool(st.session_state.get(Keys(prefix).playing, False))
 
 
 def set_playing(prefix: str, playing: bool) -> None:
     st.session_state[Keys(prefix).playing] = playing
+    entry = stream.current_entry(prefix)
+    if entry is not None:
+        entry.play() if playing else entry.pause()
 
 
-def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+def session_lock(prefix: str):
+    """Hold this while changing the page's session (settings reruns): the scheduler may be
+    training it. A no-op without the live socket."""
+    entry = stream.current_entry(prefix)
+    return entry.lock if entry is not None else contextlib.nullcontext()
+
+
+def step_updates(prefix: str, session: TrainingSession) -> int:
+    """How many updates one Step press trains (the page's Step size selector)."""
+    unit, count = STEP_MODES[st.session_state.get(Keys(prefix).step_mode, "1 update")]
+    return count if unit == "updates" else count * session.updates_per_epoch
+
+
+def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession], play: bool) -> None:
+    """``play``: what the button said when it was drawn (Play → True), not a toggle of the
+    current state — the live client also sends Play/Pause over its socket the moment it is
+    clicked, so by now the entry may already be playing (or paused)."""
     session = get_session()
-    set_playing(prefix, not is_playing(prefix) and not session.diverged)
+    set_playing(prefix, play and not session.diverged)
 
 
 def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
     set_playing(prefix, False)
+    entry = stream.current_entry(prefix)
+    if entry is not None:
+        entry.step(step_updates(prefix, get_session()))
+        return
     unit, count = STEP_MODES[st.session_state.get(Keys(prefix).step_mode, "1 update")]
     session = get_session()
     if unit == "updates":
@@ -78,6 +113,10 @@ def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
 
 
 def _reset(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+    entry = stream.current_entry(prefix)
+    if entry is not None:
+        entry.reset()
+        return
     set_playing(prefix, False)
     get_session().reset()
 
@@ -98,7 +137,7 @@ def transport_controls(
         key=keys.play_button,
         type="primary",
         on_click=_toggle_play,
-        args=(prefix, get_session),
+        args=(prefix, get_session, not playing),
         disabled=session.diverged,
         width="stretch",
     )
@@ -119,8 +158,12 @@ def live_area(
     render: Callable[[TrainingSession, int], None],
     frames: int = 1,
     snapshot: Callable[[TrainingSession], object] | None = None,
+    view: Callable[[TrainingSession], LiveView] | None = None,
 ) -> None:
     """Draw ``render(session, tick)`` and, while playing, train and redraw every tick.
+
+    With ``view`` (what the page streams, built from the session) and the live socket served,
+    ``render`` runs once per rerun under the entry's lock and the socket does the rest.
 
     ``tick`` counts redraws while playing so slow views can refresh every n-th tick. With
     ``frames`` > 1 a tick trains in that many chunks and keeps ``snapshot(session)`` after each
@@ -128,6 +171,16 @@ def live_area(
     chart to show in between (one server round trip then yields several frames).
     """
     keys = Keys(prefix)
+    entry = stream.live_entry(prefix) if view is not None else None
+    stream.remember(prefix, entry)
+    if entry is not None:
+        with entry.lock:
+            session = get_session()
+            entry.attach(session, view(session))
+            if st.session_state.pop(keys.playing, False) and not session.diverged:
+                entry.play()  # the rerun loop was playing before the socket took over
+            render(session, 0)
+        return
 
     @st.fragment
     def _live() -> None:
@@ -155,6 +208,20 @@ def live_area(
 
 def _next_frame() -> None:
     """The browser drew the last frame: the fragment reruns (trains and draws the next)."""
+
+
+def counter_row(prefix: str, header: dict) -> None:
+    """The counter (``header["title"]``, on its own line) and the metrics as cards
+    (``[label, value]`` or ``[label, value, help]``) above the live views: drawn by the live
+    socket's element when it streams."""
+    entry = stream.current_entry(prefix)
+    if entry is not None:
+        stream.stream_header(prefix, entry, header)
+        return
+    metrics = header["metrics"]
+    st.markdown(f"### {header['title']}")
+    for column, (label, value, *rest) in zip(st.columns(len(metrics)), metrics):
+        column.metric(label, value, help=rest[0] if rest else None)
 
 
 def divergence_notice(session: TrainingSession) -> None:

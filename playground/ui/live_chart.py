@@ -109,6 +109,7 @@ export default function (component) {
     parentElement.appendChild(box);
   }
   const [div, overlay] = box.children;
+  box.dataset.key = data.key;  // the live socket's client finds the chart by its key
   box.style.height = data.height + "px";
   div.dataset.pace = data.pace ? "1" : "";
   overlay.style.display = data.overlay ? "block" : "none";
@@ -174,6 +175,7 @@ def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure |
     """
     ensure_plotly_js()
     _component(key=key, height="content", data={
+        "key": key,
         "figure": fig.to_json(),
         "overlay": overlay.to_json() if overlay is not None else None,
         "revision": revision,

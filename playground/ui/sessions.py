@@ -39,7 +39,8 @@ def session_for(settings: Settings, prefix: str, custom: CustomData | None = Non
     else:
         changes = {n: getattr(settings, n) for n in HYPERPARAMETERS if getattr(settings, n) != getattr(session.settings, n)}
         if changes:
-            session.update_hyperparameters(**changes)
+            with live.session_lock(prefix):  # the live scheduler may be training this session
+                session.update_hyperparameters(**changes)
     return session
 
 

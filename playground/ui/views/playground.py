@@ -17,6 +17,8 @@ from ...training import TrainingSession, write_model
 from .. import layout, live
 from ..keys import PLAYGROUND, Keys
 from ..live_chart import live_chart
+from ..stream.charts import cost_chart, figure_chart, gradient_chart
+from ..stream.scheduler import LiveView
 
 KEYS = PLAYGROUND
 
@@ -40,18 +42,42 @@ def counter_text(session: TrainingSession) -> str:
     return f"Epoch {session.epoch:,} · update {session.step:,}"
 
 
-def scoreboard(session: TrainingSession, metric_name: str) -> None:
-    """The counter on one line, then train/test cost, the test metric and α as cards
-    (costs in scientific notation once they would not fit their card)."""
+def header(session: TrainingSession) -> dict:
+    """The counter, then train/test cost, the test metric and α (costs in scientific notation
+    once they would not fit their card): drawn by ``scoreboard``, sent by the live socket."""
     latest = session.latest
+    metric_name = "R²" if session.task == "regression" else "accuracy"
+    return {"title": counter_text(session), "metrics": [
+        ["train cost", compact_number(latest["train_cost"])],
+        ["test cost", compact_number(latest["test_cost"])],
+        [f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
+         else compact_number(latest["test_metric"], decimals=3)],
+        ["learning rate", f"{session.learning_rate:.3g}"]]}
+
+
+def scoreboard(session: TrainingSession, keys: Keys = KEYS) -> None:
+    """The counter on one line, then the metrics as cards (``header``)."""
     with st.container(key=layout.SCOREBOARD):
-        st.markdown(f"### {counter_text(session)}")
-        cols = st.columns(4)
-        cols[0].metric("train cost", compact_number(latest["train_cost"]))
-        cols[1].metric("test cost", compact_number(latest["test_cost"]))
-        cols[2].metric(f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
-                       else compact_number(latest["test_metric"], decimals=3))
-        cols[3].metric("learning rate", f"{session.learning_rate:.3g}")
+        live.counter_row(keys.prefix, header(session))
+
+
+def live_view(discretize: bool = False, keys: Keys = KEYS, big: bool = False):
+    """What the live socket streams for this page: boundary snapshots, new cost points,
+    gradient bars and lines, and the network diagram (built per rerun from this viewer's own
+    settings)."""
+    def view(session: TrainingSession) -> LiveView:
+        grid = session.plane_grid(100)[2]  # the plane's input, computed once per rerun
+
+        def surface(s: TrainingSession) -> np.ndarray:
+            out = s.net.predict_proba(grid)
+            return boundary_surface(out.reshape(out.shape[0], 100, 100), s.task, discretize)
+
+        return LiveView(
+            header=header, surface_key=keys.key("boundary"), surface=surface,
+            charts=(cost_chart(keys.key("cost")), gradient_chart(keys.key("gradients")),
+                    figure_chart(keys.key("network"), lambda s: _diagram(s, big), interval=0.2)),
+            step_updates=lambda s: live.step_updates(keys.prefix, s))
+    return view
 
 
 def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bool = False, show_test: bool = True,
@@ -63,7 +89,7 @@ def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bo
     cards, cost and gradients stand beside it, captions are left out; chart text ≥ 16 px."""
     metric_name = "R²" if session.task == "regression" else "accuracy"
     if not big:
-        scoreboard(session, metric_name)
+        scoreboard(session, keys)
     live.divergence_notice(session)
 
     left, right = st.columns([1.3, 1] if big else [1.2, 1], gap="small" if big else "medium")
@@ -83,7 +109,7 @@ def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bo
             st.caption("Shading: what the network predicts at each point of the plane; dots: the data.")
     with right:
         if big:
-            scoreboard(session, metric_name)
+            scoreboard(session, keys)
         h = session.history
         live_chart(_every(2, 0, tick, keys.key("cost_fig"), lambda: cost_figure(
             h.column("step"), h.column("train_cost"), h.column("test_cost"), h.column("train_metric"),
