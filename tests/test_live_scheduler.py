@@ -1,0 +1,268 @@
+"""The live socket's scheduler without a browser: fairness, bounded sends, pause, isolation, expiry."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from playground.settings import Settings
+from playground.training import TrainingSession
+from playground.ui.stream.charts import cost_chart, gradient_chart, network_chart
+from playground.ui.stream.scheduler import MAX_IN_FLIGHT, LiveView, Outbox, Registry, Scheduler
+from playground.ui.stream.wire import Quantized, decode, encode
+
+
+class Clock:
+    """A clock the test moves by hand (snapshot and message timing, expiry)."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def view_for(session: TrainingSession, marker: str = "") -> LiveView:
+    grid = session.plane_grid(20)[2]
+
+    def surface(s):
+        return s.net.predict_proba(grid)[0].reshape(20, 20)
+
+    return LiveView(
+        header=lambda s: {"title": f"{marker}update {s.step}", "metrics": [["train cost", f"{s.latest['train_cost']:.6f}"]]},
+        surface_key="boundary", surface=surface,
+        charts=(cost_chart("cost"), gradient_chart("gradients"),
+                network_chart("network", lambda s: None, ["x1", "x2"])))
+
+
+def live(registry: Registry, owner: str, settings: Settings | None = None, marker: str = ""):
+    entry = registry.open(owner, "pg")
+    session = TrainingSession(settings or Settings(n_samples=100))
+    entry.attach(session, view_for(session, marker))
+    outbox = Outbox()
+    entry.connect(outbox)
+    return entry, outbox
+
+
+def drain(outbox: Outbox) -> list[dict]:
+    """What the socket's sender would send now, acknowledged at once (a browser that keeps up)."""
+    messages = []
+    while (raw := outbox.take()) is not None:
+        messages.append(decode(raw))
+        outbox.ack(outbox.sent)
+    return messages
+
+
+def rounds(scheduler: Scheduler, clock: Clock, n: int, dt: float = 0.02, outboxes=()) -> list[dict]:
+    out = []
+    for _ in range(n):
+        clock.t += dt
+        scheduler.run_once()
+        for box in outboxes:
+            out += drain(box)
+    return out
+
+
+@pytest.fixture
+def setup():
+    clock = Clock()
+    registry = Registry(capacity=4, clock=clock)
+    scheduler = Scheduler(registry, session_share=1.0, total_share=1.0)
+    return clock, registry, scheduler
+
+
+def test_connect_sends_the_current_state_at_once(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    (hello,) = drain(outbox)
+    assert hello["type"] == "state" and hello["reason"] == "hello"
+    assert hello["step"] == 0 and hello["header"]["title"] == "update 0"
+    assert set(hello["charts"]) == {"cost", "gradients", "network"}
+    assert hello["frames"][-1]["z"].shape == (20, 20)
+
+
+def test_playing_streams_frames_with_new_steps_and_snapshots(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    drain(outbox)
+    entry.play()
+    messages = rounds(scheduler, clock, 30, outboxes=[outbox])
+    frames = [m for m in messages if m["type"] == "frame"]
+    assert len(frames) >= 3
+    steps = [m["step"] for m in frames]
+    assert steps == sorted(steps) and steps[-1] > steps[0] > 0
+    assert all(m["frames"][-1]["step"] == m["step"] for m in frames)  # the last snapshot is the step shown
+    extends = [op for m in frames for op in m["charts"].get("cost", []) if op["op"] == "extend"]
+    assert extends, "the cost chart gets only its new points while playing"
+    assert entry.session.step == steps[-1] or entry.session.step > steps[-1]
+
+
+def test_pause_sends_the_final_state_and_nothing_moves_after(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    entry.play()
+    rounds(scheduler, clock, 10, outboxes=[outbox])
+    entry.pause()
+    (state,) = drain(outbox)
+    assert state["type"] == "state" and state["reason"] == "pause" and not state["playing"]
+    stopped = entry.session.step
+    assert state["step"] == stopped > 0
+    assert rounds(scheduler, clock, 10, outboxes=[outbox]) == []
+    assert entry.session.step == stopped
+    assert scheduler.run_once() is None  # nothing playing: the thread sleeps, no CPU
+
+
+def test_step_and_reset_arrive_as_states(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    drain(outbox)
+    entry.step()
+    (state,) = drain(outbox)
+    assert state["reason"] == "step" and state["step"] == 1 and state["header"]["title"] == "update 1"
+    version = state["version"]
+    entry.control("step", 5)
+    assert drain(outbox)[0]["step"] == 6
+    entry.control("reset")
+    (state,) = drain(outbox)
+    assert state["reason"] == "reset" and state["step"] == 0 and state["version"] > version
+    cost = state["charts"]["cost"][0]
+    assert cost["op"] == "restyle" and len(cost["update"]["x"][0]) == 1  # the curve starts again
+    with pytest.raises(ValueError, match="play, pause, step or reset"):
+        entry.control("rewind")
+
+
+def test_round_robin_gives_every_playing_session_the_same_turns(setup):
+    clock, registry, _ = setup
+    scheduler = Scheduler(registry, slice_seconds=0.002, session_share=1.0, total_share=1.0)
+    entries = [live(registry, owner)[0] for owner in "abc"]
+    for entry in entries:
+        entry.play()
+    slices = {id(e): 0 for e in entries}
+    for _ in range(30):
+        clock.t += 0.1  # enough credit for a slice each round: every session gets every round
+        before = {id(e): e.work_seconds for e in entries}
+        scheduler.run_once()
+        for e in entries:
+            slices[id(e)] += e.work_seconds > before[id(e)]
+        for e in entries:
+            drain(e.outbox)
+    assert set(slices.values()) == {30}, slices
+
+
+def test_a_session_page_is_rerunning_is_skipped_not_waited_for(setup):
+    clock, registry, scheduler = setup
+    a, _ = live(registry, "a")
+    b, _ = live(registry, "b")
+    a.play()
+    b.play()
+    clock.t += 0.1
+    with a.lock:  # the page holds the lock while it changes settings or draws
+        done = threading.Event()
+        threading.Thread(target=lambda: (scheduler.run_once(), done.set())).start()
+        assert done.wait(5), "the scheduler must not block on a busy session"
+        assert a.updates == 0 and b.updates > 0
+
+
+def test_cpu_share_caps_one_session_and_splits_the_total():
+    clock = Clock()
+    registry = Registry(clock=clock)
+    scheduler = Scheduler(registry, session_share=0.25, total_share=0.8)
+    assert scheduler.share(1) == 0.25
+    assert scheduler.share(30) == pytest.approx(0.8 / 30)
+    entry, outbox = live(registry, "a")
+    entry.play()
+    clock.t += 1.0  # one second of wall time: at most a quarter second of credit, capped per burst
+    assert entry.allowance(clock(), 0.25) <= 0.02 + 1e-9
+
+
+def test_a_client_that_stops_acknowledging_gets_no_backlog(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    entry.play()
+    sent = []
+    for _ in range(40):  # the sender sends, the browser never acknowledges
+        clock.t += 0.05
+        scheduler.run_once()
+        if (raw := outbox.take()) is not None:
+            sent.append(decode(raw))
+    assert len(sent) == MAX_IN_FLIGHT  # the hello state and one frame, then nothing until an ack
+    assert outbox.pending is None or outbox.pending_kind == "frame"
+    trained = entry.session.step
+    assert trained > sent[-1]["step"], "training goes on while the client is behind"
+    outbox.ack(outbox.sent)  # it catches up: the next frame is the newest state, not the backlog
+    clock.t += 0.2
+    scheduler.run_once()
+    newest = decode(outbox.take())
+    assert newest["step"] >= trained and len(newest["frames"]) <= 6
+
+
+def test_one_viewers_settings_never_reach_another_stream(setup):
+    clock, registry, scheduler = setup
+    a, box_a = live(registry, "a", Settings(dataset="moons", hidden_sizes=(3,), n_samples=100), marker="A:")
+    b, box_b = live(registry, "b", Settings(dataset="circles", hidden_sizes=(5, 4), n_samples=100), marker="B:")
+    drain(box_a), drain(box_b)
+    a.play()
+    b.play()
+    messages_a, messages_b = [], []
+    for _ in range(15):
+        clock.t += 0.05
+        scheduler.run_once()
+        messages_a += drain(box_a)
+        messages_b += drain(box_b)
+    assert messages_a and messages_b
+    assert all(m["header"]["title"].startswith("A:") for m in messages_a)
+    assert all(m["header"]["title"].startswith("B:") for m in messages_b)
+
+    def nodes(message):  # the network diagram's node trace: one marker per neuron
+        return len(message["charts"]["network"][0]["data"][-1]["x"])
+
+    assert {nodes(m) for m in messages_a if "network" in m["charts"]} == {2 + 3 + 1}
+    assert {nodes(m) for m in messages_b if "network" in m["charts"]} == {2 + 5 + 4 + 1}
+    b.pause()  # one viewer's controls act on its own session only
+    drain(box_b)
+    stopped = b.session.step
+    rounds(scheduler, clock, 5, outboxes=[box_a, box_b])
+    assert b.session.step == stopped and a.session.step > 0 and a.playing
+
+
+def test_registry_is_bounded_and_tokens_are_unguessable():
+    registry = Registry(capacity=2)
+    first = registry.open("s1", "pg")
+    assert registry.open("s1", "pg") is first  # one entry per (browser session, page)
+    assert registry.open("s1", "digits") is not first
+    assert registry.open("s2", "pg") is None  # full: the page falls back and says so
+    assert len(first.token) >= 32 and registry.get(first.token) is first
+    assert registry.get("guess") is None
+
+
+def test_entries_expire_with_their_browser_session():
+    clock = Clock()
+    registry = Registry(idle_ttl=600, orphan_grace=30, clock=clock)
+    gone, alive, idle = (registry.open(owner, "pg") for owner in ("gone", "alive", "idle"))
+    session = TrainingSession(Settings(n_samples=100))
+    gone.attach(session, view_for(session))
+    gone.connect(Outbox())
+    alive.connect(Outbox())
+    is_alive = {"gone": False, "alive": True, "idle": True}.get
+    assert registry.sweep(is_alive) == []  # a reload or a short network drop gets a grace period
+    clock.t += 31
+    assert registry.sweep(is_alive) == [gone.token]
+    assert registry.get(gone.token) is None and gone.session is None  # its memory is freed
+    clock.t += 600
+    assert registry.sweep(is_alive) == [idle.token]  # no socket, nothing touched it for 10 min
+    assert registry.get(alive.token) is alive
+
+
+def test_wire_roundtrip_keeps_arrays_and_quantizes_surfaces():
+    surface = np.linspace(0, 1, 100 * 100, dtype=np.float32).reshape(100, 100)
+    raw = encode({"type": "frame", "steps": np.arange(5), "cost": np.array([0.5, np.nan]), "z": Quantized(surface),
+                  "nothing": float("nan")})
+    assert len(raw) < 100 * 100 + 1000  # one byte per pixel
+    message = decode(raw)
+    assert message["steps"].tolist() == [0, 1, 2, 3, 4]
+    assert np.isnan(message["cost"][1]) and message["nothing"] is None
+    assert np.abs(message["z"] - surface).max() <= 1 / 255 / 2 + 1e-6
+    (n,) = np.frombuffer(raw[:4], "<u4")
+    assert n % 4 == 0  # arrays start aligned for typed-array views in the browser
