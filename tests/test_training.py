@@ -184,10 +184,25 @@ def test_latest_row_is_the_current_step_even_when_history_is_thinned():
     assert len(session.history) < 8
 
 
-def test_history_records_every_step_while_short():
+def test_full_batch_history_records_every_8th_update_and_the_current_one():
+    """An evaluation costs about one full-batch update: recording every 8th keeps
+    ``TrainingSession`` near the bare engine's speed; the current step is always there."""
     session = run(20)
-    np.testing.assert_array_equal(session.history.column("step"), np.arange(21))
+    np.testing.assert_array_equal(session.history.column("step"), [0, 8, 16, 20])
     assert set(session.latest) == set(History.COLUMNS)
+
+
+def test_many_short_train_calls_evaluate_once_per_look():
+    """The live scheduler trains in short slices: the row for the current step is recorded
+    when it is read, not after every call (and a row that was never read is not kept)."""
+    session = run(0)
+    for _ in range(5):
+        session.train(3)
+    assert session.latest["step"] == 15
+    np.testing.assert_array_equal(session.history.column("step"), [0, 8, 15])
+    session.train(1)
+    assert session.latest_stats is session.latest_stats  # reading again evaluates nothing more
+    np.testing.assert_array_equal(session.history.column("step"), [0, 8, 15, 16])
 
 
 def test_time_budget_stops_early():
