@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from conftest import open_page, wait_for_idle, wait_until
@@ -10,11 +12,21 @@ from conftest import open_page, wait_for_idle, wait_until
 pytestmark = pytest.mark.browser
 
 COUNTER = "h3:has-text('update')"
+SHOTS = Path(tempfile.gettempdir())  # screenshots to look at, outside the repository
 
 
 def update_number(page) -> int:
     text = page.locator(COUNTER).first.inner_text()
     return int(re.search(r"update ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def metric_value(page, label: str) -> str:
+    """A metric's value, drawn by the live socket's element or (rerun loop) by st.metric."""
+    live = page.locator(f"div.np-metric[data-label='{label}'] .np-metric-value")
+    if live.count():
+        return live.first.inner_text()
+    metric = page.locator("[data-testid=stMetric]", has_text=label)
+    return metric.locator("[data-testid=stMetricValue]").inner_text()
 
 
 def boundary_revision(page) -> str:
@@ -34,32 +46,46 @@ def test_page_loads_and_draws_every_view(page, app_url):
     assert page.get_by_text("Traceback").count() == 0
 
 
-def test_play_changes_counter_and_boundary_and_pause_stops_them(page, app_url):
+def stream(page):
+    """The live socket's element (counter and metrics; the step it shows, whether it plays)."""
+    return page.locator("div.np-stream")
+
+
+def test_the_page_streams_over_the_live_socket(page, app_url):
+    """`streamlit run app.py` serves st.App: the page connects its socket instead of rerunning."""
     open_page(page, app_url)
-    wait_until(lambda: boundary_revision(page) == "0")
+    assert wait_until(lambda: stream(page).get_attribute("data-connected") == "1", timeout=30)
+    assert stream(page).locator("h3").inner_text() == "Epoch 0 · update 0"
+
+
+def test_play_moves_frames_pause_stops_step_adds_one_reset_returns_to_zero(page, app_url):
+    open_page(page, app_url)
+    assert wait_until(lambda: boundary_revision(page) == "0", timeout=30)
+    assert wait_until(lambda: stream(page).get_attribute("data-connected") == "1", timeout=30)
     page.get_by_role("button", name="Play").click()
-    assert wait_until(lambda: update_number(page) > 0), "Play should start training"
+    assert wait_until(lambda: update_number(page) > 0, timeout=30), "Play should start training"
     first, first_revision = update_number(page), boundary_revision(page)
-    assert wait_until(lambda: update_number(page) > first and boundary_revision(page) != first_revision)
+    assert wait_until(lambda: update_number(page) > first and boundary_revision(page) != first_revision,
+                      timeout=30), "the counter and the boundary keep moving while playing"
+    page.screenshot(path=str(SHOTS / "playing.png"))
 
     page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=5000)
-    page.wait_for_timeout(500)
-    stopped, stopped_revision = update_number(page), boundary_revision(page)
-    page.wait_for_timeout(1500)
-    assert update_number(page) == stopped, "training must stop within half a second of Pause"
-    assert boundary_revision(page) == stopped_revision
-    assert page.errors == []
-
-
-def test_step_adds_one_update(page, app_url):
-    open_page(page, app_url)
-    before = update_number(page)
+    page.get_by_role("button", name="Play").wait_for(timeout=20_000)
+    assert wait_until(lambda: stream(page).get_attribute("data-playing") == "", timeout=20)
+    stopped = update_number(page)
+    assert boundary_revision(page) == str(stopped), "the boundary shows the step the counter shows"
+    # Nothing moves after Pause: one Step lands exactly one update later.
     page.get_by_role("button", name="Step").click()
+    assert wait_until(lambda: update_number(page) == stopped + 1, timeout=20), (update_number(page), stopped)
+    assert wait_until(lambda: boundary_revision(page) == str(stopped + 1), timeout=20)
     wait_for_idle(page)
-    assert wait_until(lambda: update_number(page) == before + 1)
-    page.get_by_role("button", name="Step").click()
-    assert wait_until(lambda: update_number(page) == before + 2)
+    assert update_number(page) == stopped + 1
+
+    page.get_by_role("button", name="Reset").click()
+    assert wait_until(lambda: update_number(page) == 0, timeout=20)
+    assert wait_until(lambda: boundary_revision(page) == "0", timeout=20)
+    page.screenshot(path=str(SHOTS / "reset.png"))
+    assert page.errors == []
 
 
 def _train_cost_after_steps(page, url: str, steps: int) -> str:
@@ -68,8 +94,7 @@ def _train_cost_after_steps(page, url: str, steps: int) -> str:
         page.get_by_role("button", name="Step").click()
         assert wait_until(lambda n=expected: update_number(page) == n)
     wait_for_idle(page)
-    metric = page.locator("[data-testid=stMetric]", has_text="train cost")
-    return metric.locator("[data-testid=stMetricValue]").inner_text()
+    return metric_value(page, "train cost")
 
 
 def test_shared_link_reproduces_settings_and_trajectory(page, browser, app_url):

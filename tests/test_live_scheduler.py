@@ -69,7 +69,7 @@ def rounds(scheduler: Scheduler, clock: Clock, n: int, dt: float = 0.02, outboxe
 def setup():
     clock = Clock()
     registry = Registry(capacity=4, clock=clock)
-    scheduler = Scheduler(registry, session_share=1.0, total_share=1.0)
+    scheduler = Scheduler(registry, session_share=1.0, total_share=1.0, max_credit=10.0)  # turns, not load
     return clock, registry, scheduler
 
 
@@ -129,19 +129,20 @@ def test_step_and_reset_arrive_as_states(setup):
     assert state["reason"] == "reset" and state["step"] == 0 and state["version"] > version
     cost = state["charts"]["cost"][0]
     assert cost["op"] == "restyle" and len(cost["update"]["x"][0]) == 1  # the curve starts again
-    with pytest.raises(ValueError, match="play, pause, step or reset"):
+    with pytest.raises(ValueError, match="play, pause, step, reset or refresh"):
         entry.control("rewind")
 
 
 def test_round_robin_gives_every_playing_session_the_same_turns(setup):
     clock, registry, _ = setup
-    scheduler = Scheduler(registry, slice_seconds=0.002, session_share=1.0, total_share=1.0)
+    # Credit for a whole round whatever the machine's load: the test counts turns, not seconds.
+    scheduler = Scheduler(registry, slice_seconds=0.002, session_share=1.0, total_share=1.0, max_credit=10.0)
     entries = [live(registry, owner)[0] for owner in "abc"]
     for entry in entries:
         entry.play()
     slices = {id(e): 0 for e in entries}
     for _ in range(30):
-        clock.t += 0.1  # enough credit for a slice each round: every session gets every round
+        clock.t += 1.0
         before = {id(e): e.work_seconds for e in entries}
         scheduler.run_once()
         for e in entries:

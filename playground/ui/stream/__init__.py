@@ -34,6 +34,7 @@ Browser → server: JSON text messages::
     {"type": "step", "updates": 25}        # or exactly n updates (capped at 100,000)
     {"type": "ack", "seq": 17}             # message 17 arrived: at most 2 unacknowledged messages are
                                            # in flight, so a client that stops acking gets no more frames
+    {"type": "refresh"}                    # a chart could not apply an op: send every chart in full
 
 The page's own Play/Pause/Step/Reset buttons do the same through their Streamlit callbacks
 (the client also sends "pause"/"play" on the socket the moment they are clicked).
@@ -44,7 +45,7 @@ Arrays in the header are references ``{"blob": offset, "length": bytes, "dtype":
 
     {"type": "frame" | "state", "seq": 18, "version": 3, "page": "pg",
      "playing": true, "step": 1520, "epoch": 1520, "status": "ready" | "diverged", "message": "",
-     "reason": "hello" | "pause" | "step" | "reset" | "diverged",      # state messages only
+     "reason": "hello" | "pause" | "step" | "reset" | "refresh" | "diverged",  # state messages only
      "header": {"title": "Epoch 1,520 · update 1,520", "metrics": [["train cost", "0.21"], ...]},
      "surface": "pg.boundary",                                 # chart that plays the frames
      "frames": [{"step": 1490, "z": <u1 100×100, lo, hi>}, ...],  # boundary snapshots, oldest first

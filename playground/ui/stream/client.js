@@ -130,6 +130,8 @@ class LiveStream {
   }
 
   receive(buffer) {
+    this.received = (this.received || 0) + 1;
+    this.mark("received", String(this.received));
     const n = new DataView(buffer).getUint32(0, true);
     const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
     const message = resolve(header, buffer, 4 + n);
@@ -148,10 +150,12 @@ class LiveStream {
     if (message.header) this.renderHeader(message.header);
     this.mark("playing", message.playing ? "1" : "");
     const pending = [];
+    let stale = false;
     for (const [key, ops] of Object.entries(message.charts || {})) {
       const div = chartDiv(key);
-      if (!div || !div.layout) continue; // not drawn yet: the next full state will fill it
-      pending.push(ops.reduce((p, op) => p.then(() => applyOp(Plotly, div, op)), Promise.resolve()));
+      if (!div || !div.layout) { stale = true; continue; } // not drawn yet: ask for everything again
+      pending.push(ops.reduce((p, op) => p.then(() => applyOp(Plotly, div, op)), Promise.resolve())
+        .catch(() => { stale = true; })); // e.g. extending a chart the page redrew meanwhile
     }
     const frames = message.frames || [];
     if (message.type === "state" || !message.playing) {
@@ -163,6 +167,10 @@ class LiveStream {
     }
     await Promise.all(pending);
     this.mark("step", String(message.step));
+    if (stale && performance.now() - (this.refreshed || 0) > 500) {
+      this.refreshed = performance.now();
+      this.send({ type: "refresh" }); // the next message rebuilds every chart's data
+    }
   }
 
   async showFrame(Plotly, key, frame) {

@@ -74,7 +74,7 @@ async def live_socket(websocket: WebSocket) -> None:
                 outbox.ack(message.get("seq", 0))
                 entry.touched = REGISTRY.clock()
                 entry.wake()
-            elif kind in ("play", "pause", "step", "reset"):
+            elif kind in ("play", "pause", "step", "reset", "refresh"):
                 updates = message.get("updates")
                 updates = None if updates is None else max(1, min(int(updates), MAX_STEP_UPDATES))
                 await asyncio.to_thread(entry.control, kind, updates)

@@ -224,10 +224,20 @@ class LiveEntry:
             self._cursors.clear()
             self._emit_state("reset")
 
+    def refresh(self) -> None:
+        """The browser lost track of a chart (drawn late, or redrawn by a rerun): the next
+        message sends every chart's data in full (now, as a state, when paused)."""
+        with self.lock:
+            self._cursors.clear()
+            if not self.playing:
+                self._emit_state("refresh")
+
     def control(self, kind: str, updates: int | None = None) -> None:
-        """A browser → server message: play, pause, step or reset."""
+        """A browser → server message: play, pause, step, reset or refresh."""
         self.touched = self.clock()
-        if kind == "play":
+        if kind == "refresh":
+            self.refresh()
+        elif kind == "play":
             self.play()
         elif kind == "pause":
             self.pause()
@@ -236,11 +246,13 @@ class LiveEntry:
         elif kind == "reset":
             self.reset()
         else:
-            raise ValueError(f"unknown control {kind!r}: use play, pause, step or reset")
+            raise ValueError(f"unknown control {kind!r}: use play, pause, step, reset or refresh")
 
     # -- the scheduler (called with ``lock`` held) ---------------------------------------------
-    def allowance(self, now: float, share: float) -> float:
-        self._credit = min(MAX_CREDIT, self._credit + share * max(0.0, now - self._credit_time))
+    def allowance(self, now: float, share: float, cap: float = MAX_CREDIT) -> float:
+        """CPU seconds this entry may spend now: ``share`` of the time since the last look,
+        at most ``cap`` saved up (a session that waited cannot burst)."""
+        self._credit = min(cap, self._credit + share * max(0.0, now - self._credit_time))
         self._credit_time = now
         return self._credit
 
@@ -393,8 +405,9 @@ class Scheduler:
 
     def __init__(self, registry: Registry, slice_seconds: float = SLICE, session_share: float = SESSION_SHARE,
                  total_share: float = TOTAL_SHARE, is_alive: Callable[[str], bool] | None = None,
-                 sweep_every: float = 5.0):
+                 sweep_every: float = 5.0, max_credit: float = MAX_CREDIT):
         self.registry = registry
+        self.max_credit = max_credit
         self.slice_seconds, self.session_share, self.total_share = slice_seconds, session_share, total_share
         self.is_alive = is_alive
         self.sweep_every = sweep_every
@@ -431,7 +444,7 @@ class Scheduler:
                 wait = min(wait, 0.002)
                 continue
             try:
-                credit = entry.allowance(registry.clock(), share)
+                credit = entry.allowance(registry.clock(), share, self.max_credit)
                 if credit < self.slice_seconds / 4:
                     wait = min(wait, (self.slice_seconds / 4 - credit) / share)
                     continue
