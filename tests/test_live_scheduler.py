@@ -7,9 +7,10 @@ import threading
 import numpy as np
 import pytest
 
+from playground.plots.network import network_figure
 from playground.settings import Settings
 from playground.training import TrainingSession
-from playground.ui.stream.charts import cost_chart, gradient_chart, network_chart
+from playground.ui.stream.charts import cost_chart, figure_chart, gradient_chart
 from playground.ui.stream.scheduler import MAX_IN_FLIGHT, LiveView, Outbox, Registry, Scheduler
 from playground.ui.stream.wire import Quantized, decode, encode
 
@@ -34,7 +35,7 @@ def view_for(session: TrainingSession, marker: str = "") -> LiveView:
         header=lambda s: {"title": f"{marker}update {s.step}", "metrics": [["train cost", f"{s.latest['train_cost']:.6f}"]]},
         surface_key="boundary", surface=surface,
         charts=(cost_chart("cost"), gradient_chart("gradients"),
-                network_chart("network", lambda s: None, ["x1", "x2"])))
+                figure_chart("network", lambda s: network_figure(s.layer_sizes, s.net.W, s.net.b), interval=0.2)))
 
 
 def live(registry: Registry, owner: str, settings: Settings | None = None, marker: str = ""):
@@ -216,11 +217,11 @@ def test_one_viewers_settings_never_reach_another_stream(setup):
     assert all(m["header"]["title"].startswith("A:") for m in messages_a)
     assert all(m["header"]["title"].startswith("B:") for m in messages_b)
 
-    def nodes(message):  # the network diagram's node trace: one marker per neuron
-        return len(message["charts"]["network"][0]["data"][-1]["x"])
+    def layers(message):  # the gradient chart's bars: one per weight layer
+        return len(message["charts"]["gradients"][0]["update"]["x"][0])
 
-    assert {nodes(m) for m in messages_a if "network" in m["charts"]} == {2 + 3 + 1}
-    assert {nodes(m) for m in messages_b if "network" in m["charts"]} == {2 + 5 + 4 + 1}
+    assert {layers(m) for m in messages_a if "gradients" in m["charts"]} == {2}  # 2-3-1
+    assert {layers(m) for m in messages_b if "gradients" in m["charts"]} == {3}  # 2-5-4-1
     b.pause()  # one viewer's controls act on its own session only
     drain(box_b)
     stopped = b.session.step
