@@ -85,7 +85,7 @@ class LessonRun:
         k = max(0, min(k, self.steps - self.step))
         started = time.perf_counter()
         done = 0
-        chunk = max(1, min(k, 25))
+        chunk = max(1, min(k, 5))  # small chunks: a time budget (the live area's) is kept closely
         while done < k:
             n = min(chunk, k - done)
             for session in self.sessions:
