@@ -28,7 +28,7 @@ def test_at_least_twelve_lessons_in_course_order():
     slugs = [lesson.slug for lesson in LESSONS]
     # the course order of CONCEPTS.md: neuron → linear stack → XOR → init → α → vanishing → fixes …
     order = ["neuron", "linear-stack", "xor", "zero-init", "learning-rate", "vanishing", "relu-he", "batches",
-             "overfitting", "softmax", "optimizers", "digit-features"]
+             "overfitting", "softmax", "optimizers", "digit-features", "l1-sparsity"]
     assert [s for s in slugs if s in order] == order
 
 
@@ -136,6 +136,14 @@ def test_lesson_12_hidden_units_become_digit_templates():
     assert f["corr_before"] < 0.3
     assert f["corr_after"] > 0.6
     assert f["accuracy"] > 0.95
+
+
+def test_lesson_13_l1_makes_weights_sparse_l2_only_shrinks_them():
+    f = facts(13)
+    assert f["near_zero_2"] > 0.4  # L1: a large share of the weights at (nearly) zero …
+    assert f["near_zero_1"] < 0.1 and f["near_zero_0"] < 0.1  # … L2 and no penalty: hardly any
+    assert f["median_2"] < f["median_1"] / 10
+    assert min(f["acc_0"], f["acc_1"], f["acc_2"]) > 0.9
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)

@@ -253,6 +253,22 @@ def digit_templates(run: LessonRun) -> Facts:
                  else "no_templates", values)
 
 
+def sparsity(run: LessonRun) -> Facts:
+    """Runs without a penalty, with L2 and with L1: the share of weights within 0.01 of zero,
+    the median |weight|, and test accuracy."""
+    values = {"updates": run.step}
+    for i, session in enumerate(run.sessions):
+        W = np.concatenate([w.ravel() for w in session.net.W[1:]])
+        values[f"near_zero_{i}"] = float(np.mean(np.abs(W) < 0.01))
+        values[f"median_{i}"] = float(np.median(np.abs(W)))
+        values[f"acc_{i}"] = _final(run, i)["test_acc"]
+        values["weights"] = int(W.size)
+    l2_share, l1_share = values["near_zero_1"], values["near_zero_2"]
+    if l1_share > 0.3 and l1_share > 3 * l2_share:
+        return Facts("l1_sparse", values)
+    return Facts("both_shrink" if max(l1_share, l2_share) > 0.1 else "no_sparsity", values)
+
+
 MEASURES: dict[str, Callable[[LessonRun], Facts]] = {
     "neuron_bias": neuron_bias,
     "linear_stack": linear_stack,
@@ -266,4 +282,5 @@ MEASURES: dict[str, Callable[[LessonRun], Facts]] = {
     "softmax_outputs": softmax_outputs,
     "optimizers": optimizers,
     "digit_templates": digit_templates,
+    "sparsity": sparsity,
 }

@@ -161,6 +161,7 @@ def experiment(lesson: Lesson, run: LessonRun, present: bool) -> None:
     live.live_area(PREFIX, get_run, lambda r, tick: render_views(r, tick, present))
 
 
+NEAR_ZERO = 0.01  # the network diagrams draw weights closer to 0 than this dotted grey (lesson 13)
 FINISH_BUDGET = 2.0  # seconds one click may train; the rest plays on in the live area
 
 
@@ -197,8 +198,8 @@ def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
             for i, (col, session) in enumerate(zip(cols, run.sessions)):
                 net = session.net
                 with col:
-                    live_chart(network_figure(net.layer_sizes, net.W, net.b, ["x1", "x2"], height=360, big=big)
-                               .update_layout(title={"text": run.labels[i]}),
+                    live_chart(network_figure(net.layer_sizes, net.W, net.b, ["x1", "x2"], height=360, big=big,
+                                              near_zero=NEAR_ZERO, title=run.labels[i]),
                                key=KEYS.key(f"network{i}"), revision=run.step)
         elif view == "weights":
             live_chart(unit_weights_figure(run.sessions[0].net.W[1], height=420 if big else 320),
