@@ -22,6 +22,30 @@ FLAT_LABELS = {"sigmoid": "saturated: g′ < 5% of max", "tanh": "saturated: g�
 JUMPS = {"relu": ((), (0.0,)), "leaky_relu": ((), (0.0,)), "step": ((0.0,), (0.0,))}  # (g, g') jump at z
 CHART_CONFIG = {"displayModeBar": False}
 
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def activation_chart(name: str, low: float, high: float) -> dict:
+    """g and g' of one activation over [low, high] as a Plotly figure dict. Shared by every
+    viewer (the same z range gives the same picture): opening the page or moving the range
+    back rebuilds nothing."""
+    z = np.linspace(low, high, 801)
+    if low < 0 < high:
+        z = np.union1d(z, [0.0])  # so jumps at 0 land exactly on a grid point
+    activation = ACTIVATIONS[name]
+    a = activation.fn(z)
+    slope = activation.grad(z, a) if activation.grad else np.zeros_like(z)
+    flat = activation.saturated(z, a) if activation.saturated else None
+    if name == "step":
+        flat = np.ones_like(z, dtype=bool)
+    g_jumps, dg_jumps = JUMPS.get(name, ((), ()))
+    figure = activation_figure(z, a, slope, f"{name}: range {activation.output_range}", flat=flat,
+                               flat_label=FLAT_LABELS.get(name, ""),
+                               g_breaks=[b for b in g_jumps if low < b < high],
+                               dg_breaks=[b for b in dg_jumps if low < b < high])
+    return figure.to_plotly_json()
+
+
 ensure_app_router()
 
 st.title("Activation explorer")
@@ -36,49 +60,41 @@ low, high = st.slider("z range", -12.0, 12.0, (-6.0, 6.0), step=0.5, key=KEYS.ke
 if high - low < 1.0:
     st.warning("Pick a z range at least 1 wide; showing −6 to 6.")
     low, high = -6.0, 6.0
-z = np.linspace(low, high, 801)
-if low < 0 < high:
-    z = np.union1d(z, [0.0])  # so jumps at 0 land exactly on a grid point
-
 columns = st.columns(2, gap="medium")
 for i, name in enumerate(ORDER):
-    activation = ACTIVATIONS[name]
-    a = activation.fn(z)
-    slope = activation.grad(z, a) if activation.grad else np.zeros_like(z)
-    flat = activation.saturated(z, a) if activation.saturated else None
-    if name == "step":
-        flat = np.ones_like(z, dtype=bool)
-    g_jumps, dg_jumps = JUMPS.get(name, ((), ()))
-    inside = [b for b in g_jumps if low < b < high], [b for b in dg_jumps if low < b < high]
     with columns[i % 2].container(border=True):
         st.subheader(TITLES[name])
         g_tex, dg_tex = ACTIVATION_LATEX[name]
         st.latex(g_tex)
         st.latex(dg_tex)
-        figure = activation_figure(z, a, slope, f"{name}: range {activation.output_range}", flat=flat,
-                                   flat_label=FLAT_LABELS.get(name, ""), g_breaks=inside[0], dg_breaks=inside[1])
-        st.plotly_chart(figure, config=CHART_CONFIG, key=KEYS.key("figure." + name))
-        st.caption(activation.note)
+        st.plotly_chart(activation_chart(name, low, high), config=CHART_CONFIG, key=KEYS.key("figure." + name))
+        st.caption(ACTIVATIONS[name].note)
 
-st.header("Softmax: three logits become probabilities")
-st.markdown(
-    "A multi-class output layer turns its logits z into probabilities that are positive and sum to 1. "
-    "Move a logit: raising one takes probability from the others."
-)
-defaults = (2.0, 1.0, 0.1)
-sliders = st.columns(3)
-logits = np.array([
-    sliders[k].slider(f"logit z{k + 1}", -5.0, 5.0, defaults[k], step=0.1, key=KEYS.key(f"logit{k + 1}"))
-    for k in range(3)
-])
-probabilities = softmax(logits.reshape(3, 1)).ravel()
-exponentials = " + ".join(f"e^{{{v:.1f}}}" for v in logits)
-st.latex(ACTIVATION_LATEX["softmax"][0] + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
-         + exponentials + "} = " + f"{probabilities[0]:.3f}")
-st.plotly_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
-                config=CHART_CONFIG, key=KEYS.key("figure.softmax"))
-st.caption(
-    f"The probabilities sum to {probabilities.sum():.3f}. Adding the same number to every logit changes "
-    "nothing (only differences between logits matter); with two classes softmax is the sigmoid of "
-    "z1 − z2. The engine subtracts the largest logit before exponentiating so e^z never overflows."
-)
+@st.fragment
+def softmax_section() -> None:
+    """Moving a logit reruns only this section, not the six charts above."""
+    st.header("Softmax: three logits become probabilities")
+    st.markdown(
+        "A multi-class output layer turns its logits z into probabilities that are positive and sum to 1. "
+        "Move a logit: raising one takes probability from the others."
+    )
+    defaults = (2.0, 1.0, 0.1)
+    sliders = st.columns(3)
+    logits = np.array([
+        sliders[k].slider(f"logit z{k + 1}", -5.0, 5.0, defaults[k], step=0.1, key=KEYS.key(f"logit{k + 1}"))
+        for k in range(3)
+    ])
+    probabilities = softmax(logits.reshape(3, 1)).ravel()
+    exponentials = " + ".join(f"e^{{{v:.1f}}}" for v in logits)
+    st.latex(ACTIVATION_LATEX["softmax"][0] + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
+             + exponentials + "} = " + f"{probabilities[0]:.3f}")
+    st.plotly_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
+                    config=CHART_CONFIG, key=KEYS.key("figure.softmax"))
+    st.caption(
+        f"The probabilities sum to {probabilities.sum():.3f}. Adding the same number to every logit changes "
+        "nothing (only differences between logits matter); with two classes softmax is the sigmoid of "
+        "z1 − z2. The engine subtracts the largest logit before exponentiating so e^z never overflows."
+    )
+
+
+softmax_section()

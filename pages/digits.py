@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from playground.ui import export_ui, live
+from playground.ui import export_ui, layout, live
 from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.settings_ui import save_settings, url_problem_notice
@@ -24,7 +24,8 @@ save_settings(ui.PREFIX, settings)
 session = ui.session(settings)
 export_ui.track_run(ui.PREFIX, session)
 
-live.transport_controls(ui.PREFIX, ui.get_session, on_new_weights=ui.new_weights)
+with st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
+    live.transport_controls(ui.PREFIX, ui.get_session, on_new_weights=ui.new_weights)
 options = st.columns([1.2, 2.8], vertical_alignment="center")
 sample_mode = options[0].segmented_control("Test images", list(ui.SAMPLE_MODES), format_func=ui.SAMPLE_MODES.get,
                                            default="sample", key=ui.KEYS.key("sample_mode")) or "sample"

@@ -6,7 +6,7 @@ the diagnosis and the comparison runner in playground/teaching/gradients/.
 
 import streamlit as st
 
-from playground.ui import live, teacher_ui
+from playground.ui import layout, live, teacher_ui
 from playground.ui.exercises import exercises_help
 from playground.ui.routing import ensure_app_router
 from playground.ui.sessions import session_for
@@ -36,7 +36,8 @@ if not (link.hide | link.lock) & ui.PRESET_SETTINGS:  # presets would change wha
     ui.preset_buttons(settings)
 st.markdown(ui.architecture_caption(session))
 
-live.transport_controls(ui.PREFIX, ui.get_session)
+with st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
+    live.transport_controls(ui.PREFIX, ui.get_session)
 live.live_area(ui.PREFIX, ui.get_session, ui.render_views)
 
 if not (link.hide or link.lock):  # its "load the notes' network" would change what the teacher fixed

@@ -224,7 +224,7 @@ def responsiveness(repeats: int = 5) -> dict[str, list[float]]:
             page.goto(base_url + "/")
             page.wait_for_selector("[data-testid=stSidebarNav] a", timeout=60_000)
             links = page.eval_on_selector_all("[data-testid=stSidebarNav] a",
-                                              "(as) => as.map((a) => [a.innerText.trim(), a.href])")
+                                              "(as) => as.map((a) => [a.innerText.trim().split('\\n').pop().trim(), a.href])")
             page.close()
             paths = [(title, href.split("?")[0][len(base_url):].strip("/")) for title, href in links]
             paths = [*(p for p in paths if p[1]), *(p for p in paths if not p[1])]  # the Playground last

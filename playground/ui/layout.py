@@ -19,6 +19,7 @@ TRANSPORT = "np-transport"  # Play/Step/Reset/New weights row
 SCOREBOARD = "np-scoreboard"  # the counter and the metric cards
 OPTIONS = "np-options"  # view toggles under the transport row
 INTRO = "np-intro"  # a page's introduction (left out on a phone, where the sidebar explains)
+METRICS = "np-metrics"  # a counter and metric cards in one row (Digits, Gradients lab)
 BOUNDARY = "np-boundary"  # the decision-boundary chart: its height comes from the CSS
 
 

@@ -17,9 +17,10 @@ from ...engine.activations import HIDDEN_ACTIVATIONS
 from ...engine.initializers import INITIALIZERS
 from ...plots.curves import cost_figure, gradient_figure
 from ...plots.digits import confusion_figure, confusion_matrix, sample_images_figure, unit_weights_figure
+from ...plots.style import compact_number
 from ...settings import FIELDS, MAX_SEED, Settings
 from ...training import TrainingSession
-from .. import live
+from .. import layout, live
 from ..keys import DIGITS
 from ..live_chart import live_chart
 from ..sessions import session_for
@@ -144,10 +145,10 @@ def sample_indices(session: TrainingSession, predicted: np.ndarray, confidence: 
 def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample") -> None:
     """Counter and metrics; cost, gradients, confusion matrix, test images, first-layer weights."""
     latest = session.latest
-    cols = st.columns([1.5, 1.2, 1.2, 1, 0.8], vertical_alignment="bottom")
+    cols = st.container(key=layout.METRICS).columns([1.5, 1.2, 1.2, 1, 0.8], vertical_alignment="bottom")
     cols[0].markdown(f"### Epoch {session.epoch:,} · update {session.step:,}")
-    cols[1].metric("train cost", f"{latest['train_cost']:.6g}")
-    cols[2].metric("test cost", f"{latest['test_cost']:.6g}")
+    cols[1].metric("train cost", compact_number(latest["train_cost"]))
+    cols[2].metric("test cost", compact_number(latest["test_cost"]))
     cols[3].metric("test accuracy", f"{latest['test_metric']:.1%}")
     cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
     live.divergence_notice(session)

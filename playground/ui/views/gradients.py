@@ -25,11 +25,12 @@ from ...plots.gradients import (
     gradient_profile_figure,
     unit_outputs_figure,
 )
+from ...plots.style import compact_number
 from ...settings import CUSTOM_INITIALIZER, MAX_SEED, Settings
 from ...teaching.gradients.compare import MAX_CONFIGS, compare, describe
 from ...teaching.gradients.diagnosis import Diagnosis, diagnose_network, power_of_ten
 from ...training import TrainingSession
-from .. import live
+from .. import layout, live
 from ..keys import GRADIENTS
 from ..live_chart import live_chart
 from ..settings_ui import (
@@ -238,9 +239,9 @@ def render_views(session: TrainingSession, tick: int) -> None:
     stats, latest, net = session.latest_stats, session.latest, session.net
     metric_name = "R²" if session.task == "regression" else "accuracy"
     diagnosis = diagnose_network(net, stats, latest["train_cost"], session.diverged)
-    cols = st.columns([1.6, 1, 1, 1.2])
+    cols = st.container(key=layout.METRICS).columns([1.6, 1, 1, 1.2])
     cols[0].markdown(f"### Update {session.step:,} · epoch {session.epoch:,}")
-    cols[1].metric("train cost", f"{latest['train_cost']:.4g}")
+    cols[1].metric("train cost", compact_number(latest["train_cost"], decimals=4))
     cols[2].metric(f"train {metric_name}", f"{latest['train_metric']:.1%}" if metric_name == "accuracy"
                    else f"{latest['train_metric']:.3f}")
     cols[3].metric(f"‖dW[1]‖ ÷ ‖dW[{net.L}]‖", ratio_text(diagnosis.ratio),
