@@ -601,6 +601,7 @@ class Result:
     button_s: list[float]
     moved_after_pause: int
     step_s: list[float]
+    last_update: list[int]  # each viewer's update number after its Step
     server_cpu_cores: float
     server_cpu_wait: float  # seconds per second the server's threads waited for a CPU
     server_rss_peak_mb: float
@@ -662,6 +663,7 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
         steps = await asyncio.gather(*(v.step() for v in viewers))
         return Result(n, transport, round(t1 - t0, 2), updates, frames, [p["pause_s"] for p in pauses],
                       [p["button_s"] for p in pauses], sum(p["moved"] for p in pauses), list(steps),
+                      [v.update for v in viewers],
                       (cpu1 - cpu0) / (t1 - t0), (wait1 - wait0) / (t1 - t0), server.memory_mb()[1], rss_start,
                       (client1 - client0) / (t1 - t0), load, samples)
     finally:
