@@ -31,7 +31,8 @@ sample_mode = options[0].segmented_control("Test images", list(ui.SAMPLE_MODES),
                                            default="sample", key=ui.KEYS.key("sample_mode")) or "sample"
 options[1].markdown(ui.architecture_caption(session))
 
-live.live_area(ui.PREFIX, ui.get_session, lambda s, tick: ui.render_views(s, tick, sample_mode))
+live.live_area(ui.PREFIX, ui.get_session, lambda s, tick: ui.render_views(s, tick, sample_mode),
+               view=ui.live_view(sample_mode))
 features_section(session, live.is_playing(ui.PREFIX))
 
 with st.expander("Download and share"):

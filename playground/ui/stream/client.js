@@ -147,7 +147,15 @@ class LiveStream {
   async apply(message) {
     const Plotly = await loadPlotly();
     this.shown = { version: message.version, step: message.step };
-    if (message.header) this.renderHeader(message.header);
+    if (message.header) {
+      this.renderHeader(message.header);
+      // Something the page draws itself changed (e.g. the Gradients lab's diagnosis): rerun it.
+      const sync = message.header.sync;
+      if (sync !== undefined && sync !== this.pageSync && sync !== this.syncAsked) {
+        this.syncAsked = sync;
+        this.trigger("sync", sync);
+      }
+    }
     this.mark("playing", message.playing ? "1" : "");
     const pending = [];
     let stale = false;
@@ -225,6 +233,8 @@ class LiveStream {
     }
     this.root = root;
     root.dataset.page = data.page;
+    this.pageSync = data.header && data.header.sync;
+    this.syncAsked = undefined;
     // The rerun's own state is shown unless the socket already showed something newer.
     if (newer({ version: data.version, step: data.step }, this.shown)) {
       this.shown = { version: data.version, step: data.step };

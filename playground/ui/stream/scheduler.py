@@ -48,6 +48,7 @@ MESSAGE_INTERVAL = 0.1  # a frame message at most every 0.1 s; it carries the sn
 MAX_SNAPSHOTS = 6  # per message; a client that fell behind gets the newest ones
 MAX_IN_FLIGHT = 2  # messages sent but not acknowledged by the browser
 MAX_UPDATES_PER_SLICE = 5000
+LOAD_KNEE = 4  # with more viewers playing, charts other than the boundary update proportionally less often
 
 
 @dataclass(frozen=True)
@@ -256,9 +257,11 @@ class LiveEntry:
         self._credit_time = now
         return self._credit
 
-    def run_slice(self, budget: float) -> float:
+    def run_slice(self, budget: float, load: float = 1.0) -> float:
         """Train for up to ``budget`` seconds, keep a boundary snapshot when one is due and build
-        a frame message when one is due and the socket has room. Returns the seconds spent."""
+        a frame message when one is due and the socket has room. Returns the seconds spent.
+        ``load`` ≥ 1 stretches the charts' intervals (many viewers: the boundary and the counter
+        keep their rate, the slower views update less often)."""
         started = time.perf_counter()
         session, outbox = self.session, self.outbox
         if not self.active:
@@ -278,7 +281,7 @@ class LiveEntry:
             if now - self._last_message >= MESSAGE_INTERVAL:
                 if view.surface is not None and (not self._snapshots or self._snapshots[-1][0] != session.step):
                     self._snapshot(now)
-                outbox.put(self._message("frame", now), "frame")
+                outbox.put(self._message("frame", now, load=load), "frame")
                 self.frames_sent += 1
         spent = time.perf_counter() - started
         self._credit -= spent
@@ -300,7 +303,7 @@ class LiveEntry:
             self._snapshot(self.clock())
         self.outbox.put(self._message("state", self.clock(), reason), "state")
 
-    def _message(self, kind: str, now: float, reason: str = "") -> bytes:
+    def _message(self, kind: str, now: float, reason: str = "", load: float = 1.0) -> bytes:
         session, view = self.session, self.view
         self._seq += 1
         header: dict[str, Any] = {"type": kind, "seq": self._seq, "version": self.version,
@@ -317,7 +320,7 @@ class LiveEntry:
             for chart in view.charts:
                 if kind == "state" or now >= self._chart_due.get(chart.key, -np.inf):
                     ops, self._cursors[chart.key] = chart.build(session, self._cursors.get(chart.key))
-                    self._chart_due[chart.key] = now + chart.interval
+                    self._chart_due[chart.key] = now + chart.interval * load
                     if ops:
                         charts[chart.key] = ops
             header["charts"] = charts
@@ -438,6 +441,7 @@ class Scheduler:
             return None
         self._turn = (self._turn + 1) % len(active)
         share = self.share(len(active))
+        load = max(1.0, len(active) / LOAD_KNEE)
         wait = 0.05
         for entry in active[self._turn:] + active[:self._turn]:
             if not entry.lock.acquire(blocking=False):  # its page is rerunning: next round
@@ -448,7 +452,7 @@ class Scheduler:
                 if credit < self.slice_seconds / 4:
                     wait = min(wait, (self.slice_seconds / 4 - credit) / share)
                     continue
-                entry.run_slice(min(self.slice_seconds, credit))
+                entry.run_slice(min(self.slice_seconds, credit), load)
                 wait = 0.0
             except Exception:  # a bug in one page's view stops that viewer, not everyone
                 logging.getLogger(__name__).exception("live view of %r failed; paused", entry)

@@ -34,6 +34,8 @@ from ..settings_ui import (
     seed_widget,
     training_widgets,
 )
+from ..stream.charts import cost_chart, figure_chart, gradient_chart
+from ..stream.scheduler import LiveView
 
 KEYS = DIGITS
 PREFIX = KEYS.prefix
@@ -142,15 +144,41 @@ def sample_indices(session: TrainingSession, predicted: np.ndarray, confidence: 
     return np.concatenate([wrong, np.array(rest, dtype=int)]).astype(int)
 
 
+def header(session: TrainingSession) -> dict:
+    """Counter and metrics above the views (also what the live socket sends)."""
+    latest = session.latest
+    return {"title": f"Epoch {session.epoch:,} · update {session.step:,}", "metrics": [
+        ["train cost", compact_number(latest["train_cost"])],
+        ["test cost", compact_number(latest["test_cost"])],
+        ["test accuracy", f"{latest['test_metric']:.1%}"],
+        ["learning rate", f"{session.learning_rate:.3g}"]]}
+
+
+def _images_figure(session: TrainingSession, sample_mode: str):
+    predicted, confidence = predictions(session)
+    shown = sample_indices(session, predicted, confidence, sample_mode)
+    return sample_images_figure(session.points_test[shown], session.y_test[shown], predicted[shown], confidence[shown],
+                                columns=6, height=GRID_HEIGHT, datarevision=session.step)
+
+
+def live_view(sample_mode: str = "sample"):
+    """What the live socket streams for this page: new cost points and gradients often; the
+    confusion matrix, test images and first-layer weights (whole figures) a few times a second."""
+    def view(session: TrainingSession) -> LiveView:
+        return LiveView(header=header, charts=(
+            cost_chart(KEYS.key("cost")), gradient_chart(KEYS.key("gradients")),
+            figure_chart(KEYS.key("confusion"), lambda s: confusion_figure(
+                confusion_matrix(s.y_test, predictions(s)[0], s.n_classes), height=560), interval=0.4),
+            figure_chart(KEYS.key("images"), lambda s: _images_figure(s, sample_mode), interval=1.0),
+            figure_chart(KEYS.key("units"), _units_figure, interval=1.0),
+        ), step_updates=lambda s: live.step_updates(PREFIX, s))
+    return view
+
+
 def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample") -> None:
     """Counter and metrics; cost, gradients, confusion matrix, test images, first-layer weights."""
-    latest = session.latest
-    cols = st.container(key=layout.METRICS).columns([1.5, 1.2, 1.2, 1, 0.8], vertical_alignment="bottom")
-    cols[0].markdown(f"### Epoch {session.epoch:,} · update {session.step:,}")
-    cols[1].metric("train cost", compact_number(latest["train_cost"]))
-    cols[2].metric("test cost", compact_number(latest["test_cost"]))
-    cols[3].metric("test accuracy", f"{latest['test_metric']:.1%}")
-    cols[4].metric("learning rate", f"{session.learning_rate:.3g}")
+    with st.container(key=layout.METRICS):
+        live.counter_row(PREFIX, header(session))
     live.divergence_notice(session)
 
     predicted, confidence = predictions(session)
@@ -181,10 +209,7 @@ def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample
     fresh = tick % IMAGES_EVERY == 0 or KEYS.key("images_fig") not in st.session_state
     with left:
         if fresh:
-            shown = sample_indices(session, predicted, confidence, sample_mode)
-            st.session_state[KEYS.key("images_fig")] = sample_images_figure(
-                session.points_test[shown], session.y_test[shown], predicted[shown], confidence[shown],
-                columns=6, height=GRID_HEIGHT, datarevision=session.step)
+            st.session_state[KEYS.key("images_fig")] = _images_figure(session, sample_mode)
         live_chart(st.session_state[KEYS.key("images_fig")], key=KEYS.key("images"), revision=session.step)
         st.caption("Bold: the network's answer and how sure it is; below: the true digit. Red frames are "
                    "mistakes.")

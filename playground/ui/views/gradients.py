@@ -46,6 +46,8 @@ from ..settings_ui import (
     seed_widget,
     set_widget,
 )
+from ..stream.charts import cost_chart, figure_chart
+from ..stream.scheduler import LiveView
 from ..teacher_ui import controlled
 
 KEYS = GRADIENTS
@@ -234,23 +236,62 @@ def show_diagnosis(diagnosis: Diagnosis) -> None:
     BOX[diagnosis.severity](diagnosis.markdown(), icon=ICONS[diagnosis.severity])
 
 
+def _diagnosis(session: TrainingSession) -> Diagnosis:
+    return diagnose_network(session.net, session.latest_stats, session.latest["train_cost"], session.diverged)
+
+
+def header(session: TrainingSession) -> dict:
+    """Counter and metrics above the views (also what the live socket sends). ``sync``: the
+    diagnosis' kind — when it changes while streaming, the page reruns to show the new advice."""
+    latest, net = session.latest, session.net
+    metric_name = "R²" if session.task == "regression" else "accuracy"
+    diagnosis = _diagnosis(session)
+    return {"title": f"Update {session.step:,} · epoch {session.epoch:,}", "sync": diagnosis.kind, "metrics": [
+        ["train cost", compact_number(latest["train_cost"], decimals=4)],
+        [f"train {metric_name}", f"{latest['train_metric']:.1%}" if metric_name == "accuracy"
+         else f"{latest['train_metric']:.3f}"],
+        [f"‖dW[1]‖ ÷ ‖dW[{net.L}]‖", ratio_text(diagnosis.ratio),
+         "How much of the output layer's gradient reaches layer 1."]]}
+
+
+def _hidden_outputs(session: TrainingSession) -> list[np.ndarray]:
+    return session.net.forward(session.X_train[:, :ACTIVATION_BATCH]).A[1:-1]
+
+
+def live_view(session: TrainingSession) -> LiveView:
+    """What the live socket streams for the lab: new cost points often, the per-layer views
+    (whole figures from their builders) a few times a second."""
+    def h(s: TrainingSession):
+        return s.history
+
+    charts = [
+        cost_chart(KEYS.key("cost")),
+        figure_chart(KEYS.key("profile"), lambda s: gradient_profile_figure(
+            s.latest_stats.grad_norm_W, s.latest_stats.grad_norm_A), interval=0.2),
+        figure_chart(KEYS.key("heatmap"), lambda s: gradient_heatmap_figure(
+            h(s).column("step"), h(s).layer_matrix("grad_norms")), interval=0.5),
+        figure_chart(KEYS.key("activations"), lambda s: activation_figure(
+            _hidden_outputs(s), s.latest_stats.saturated_fraction, s.latest_stats.dead_fraction,
+            s.net.hidden_activation), interval=0.5),
+    ]
+    if _diagnosis(session).kind == "symmetry":
+        charts.append(figure_chart(KEYS.key("units"), lambda s: unit_outputs_figure(_hidden_outputs(s)[0], 1),
+                                   interval=0.5))
+    return LiveView(header=header, charts=tuple(charts), step_updates=lambda s: live.step_updates(PREFIX, s))
+
+
 def render_views(session: TrainingSession, tick: int) -> None:
     """Counter, diagnosis and the four views, drawn at initialization and on every live tick."""
-    stats, latest, net = session.latest_stats, session.latest, session.net
+    stats, net = session.latest_stats, session.net
     metric_name = "R²" if session.task == "regression" else "accuracy"
-    diagnosis = diagnose_network(net, stats, latest["train_cost"], session.diverged)
-    cols = st.container(key=layout.METRICS).columns([1.6, 1, 1, 1.2])
-    cols[0].markdown(f"### Update {session.step:,} · epoch {session.epoch:,}")
-    cols[1].metric("train cost", compact_number(latest["train_cost"], decimals=4))
-    cols[2].metric(f"train {metric_name}", f"{latest['train_metric']:.1%}" if metric_name == "accuracy"
-                   else f"{latest['train_metric']:.3f}")
-    cols[3].metric(f"‖dW[1]‖ ÷ ‖dW[{net.L}]‖", ratio_text(diagnosis.ratio),
-                   help="How much of the output layer's gradient reaches layer 1.")
+    diagnosis = _diagnosis(session)
+    with st.container(key=layout.METRICS):
+        live.counter_row(PREFIX, header(session))
     live.divergence_notice(session)
     show_diagnosis(diagnosis)
 
     batch = session.X_train[:, :ACTIVATION_BATCH]
-    hidden_outputs = net.forward(batch).A[1:-1]
+    hidden_outputs = _hidden_outputs(session)
     if diagnosis.kind == "symmetry":
         live_chart(unit_outputs_figure(hidden_outputs[0], 1), key=KEYS.key("units"), revision=session.step)
         st.caption("Every row is one unit of layer 1, every column one training example: identical rows "
