@@ -40,15 +40,23 @@ def test_vanishing_preset_then_relu_he_changes_the_diagnosis(page, app_url):
     assert page.get_by_text("Traceback").count() == 0
 
 
-def test_play_trains_and_pause_stops(page, app_url):
+def test_play_trains_over_the_live_socket_pause_stops_and_step_adds_one(page, app_url):
     open_page(page, f"{app_url}/gradients?activation=relu&initializer=he")
+    stream = page.locator("div.np-stream")
+    assert wait_until(lambda: stream.get_attribute("data-connected") == "1", timeout=30)
     counter = page.locator("h3:has-text('Update')").first
+
+    def update() -> int:
+        return int(counter.inner_text().split(" · ")[0].removeprefix("Update ").replace(",", ""))
+
     page.get_by_role("button", name="Play").click()
-    assert wait_until(lambda: not counter.inner_text().startswith("Update 0 "))
+    assert wait_until(lambda: update() > 0, timeout=30)
+    first = update()
+    assert wait_until(lambda: update() > first, timeout=30), "the counter keeps moving while playing"
     page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=5000)
-    page.wait_for_timeout(500)
-    stopped = counter.inner_text()
-    page.wait_for_timeout(1500)
-    assert counter.inner_text() == stopped
+    page.get_by_role("button", name="Play").wait_for(timeout=20_000)
+    assert wait_until(lambda: stream.get_attribute("data-playing") == "", timeout=20)
+    stopped = update()
+    page.get_by_role("button", name="Step").click()  # nothing moved after Pause: one Step is one update
+    assert wait_until(lambda: update() == stopped + 1, timeout=20), (update(), stopped)
     assert page.errors == []
