@@ -105,12 +105,21 @@ READY_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
-  // live charts (components v2, not isolated): each must have drawn its figure
-  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some(
-      (c) => !c.querySelector('div.np-live-chart[data-drawn] .main-svg'))) return false;
+  // components (v2, not isolated): loaded, and a live chart among them has drawn its figure
+  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) =>
+      c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
+                                           : !c.textContent.trim())) return false;
   if ([...document.querySelectorAll('div.np-live-chart')].some((d) => Number(d.dataset.pending || 0) > 0)) return false;
   return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => p.querySelector('.main-svg'));
 }"""
+# READY_JS, held for 0.6 s (components appear a moment after the script has finished).
+STEADY_JS = """() => {
+  const ready = (READY)();
+  const now = performance.now();
+  if (!ready) { window.__npReadySince = null; return false; }
+  window.__npReadySince = window.__npReadySince || now;
+  return now - window.__npReadySince >= 600;
+}""".replace("(READY)", "(" + READY_JS + ")")
 
 
 def page_paths(browser, base_url: str) -> list[str]:
@@ -134,7 +143,7 @@ def open_and_check(page, url: str) -> dict:
     """Open ``url`` in ``page``, wait until every chart is drawn, and run the checks."""
     page.goto(url)
     page.wait_for_selector("[data-testid=stMainBlockContainer]", timeout=60_000)
-    page.wait_for_function(READY_JS, timeout=90_000)
+    page.wait_for_function(STEADY_JS, timeout=90_000, polling=100)
     return page.evaluate(CHECKS_JS)
 
 
@@ -152,7 +161,8 @@ def visit(browser, base_url: str, path: str, size: tuple[int, int], present: boo
             tall = page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
             if tall > size[1] + 10:
                 page.set_viewport_size({"width": size[0], "height": min(tall, 6000)})
-                page.wait_for_function(READY_JS, timeout=60_000)
+                page.evaluate("window.__npReadySince = null")
+                page.wait_for_function(STEADY_JS, timeout=60_000, polling=100)
                 page.screenshot(path=str(shot.with_name(shot.stem + "-full.png")), timeout=120_000)
         result["errors"] = errors
         return result

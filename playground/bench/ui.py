@@ -152,8 +152,10 @@ PAGE_READY_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
-  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some(
-      (c) => !c.querySelector('div.np-live-chart[data-drawn] .main-svg'))) return false;
+  // components (v2, not isolated): loaded, and a live chart among them has drawn its figure
+  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) =>
+      c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
+                                           : !c.textContent.trim())) return false;
   return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => p.querySelector('.main-svg'));
 }"""
 RESPONSIVENESS_TARGETS = {"first chart": 1.5, "Step": 0.2, "New weights": 0.3, "dataset change": 0.3, "open": 1.0}

@@ -52,7 +52,7 @@ def _heat_style(task: str, n_outputs: int, surface: np.ndarray, value_range: flo
                 "showscale": False}
     vmax = value_range or float(np.abs(surface).max()) or 1.0
     return {"colorscale": DIVERGING_SCALE, "zmin": -vmax, "zmax": vmax,
-            "colorbar": {"title": {"text": "prediction", "side": "right"}, "len": 0.8, "thickness": 14}}
+            "colorbar": {"title": {"text": "ŷ", "side": "right"}, "len": 0.8, "thickness": 14}}
 
 
 def plane_margins(big: bool = False) -> dict:

@@ -148,7 +148,7 @@ def gradient_figure(
         yaxis={"type": "category", "autorange": "reversed", "tickmode": "array", "tickvals": names,
                "ticktext": ticktext, "ticklabelstandoff": 4},
         xaxis2={"domain": [0.58, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5},
-        yaxis2={"anchor": "x2", "range": [bottom, top], **log_axis},
+        yaxis2={"anchor": "x2", "range": [bottom, top], "ticklabelstandoff": 6, **log_axis},
         bargap=0.25,
         margin=margin,
     ))
