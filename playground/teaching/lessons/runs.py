@@ -20,6 +20,8 @@ from ...settings import Settings
 from ...training import TrainingSession
 from .model import Lesson, Variation
 
+LIVE_BUDGET = 0.2  # seconds of training per live frame, at least
+
 
 class EveryUpdateSession(TrainingSession):
     """A training session whose history has a row for every update (not every n-th)."""
@@ -81,8 +83,12 @@ class LessonRun:
     # -- training ----------------------------------------------------------------------------
     def train(self, k: int = 1, time_budget: float | None = None) -> int:
         """Up to k updates of every run (never past the lesson's ``steps``), in chunks so the
-        runs stay level; stops after ``time_budget`` seconds. Returns the updates done."""
+        runs stay level; stops after ``time_budget`` seconds (at least ``LIVE_BUDGET``: the
+        live area's budget is made for endless play, a lesson's experiment should end within
+        a few dozen frames). Returns the updates done."""
         k = max(0, min(k, self.steps - self.step))
+        if time_budget is not None:
+            time_budget = max(time_budget, LIVE_BUDGET)
         started = time.perf_counter()
         done = 0
         chunk = max(1, min(k, 5))  # small chunks: a time budget (the live area's) is kept closely

@@ -112,7 +112,8 @@ def lesson_page(lesson: Lesson, progress: Progress) -> None:
                       args=(lesson.number + 1,))
     top[3].toggle("Presentation", key=PRESENT, help="Larger text and charts for a projector; kept in the link.")
 
-    st.caption(f"Lesson {lesson.number} of {len(LESSONS)} · {lesson.concept}")
+    if not present:  # on a projector every line counts: the charts should fit the wall
+        st.caption(f"Lesson {lesson.number} of {len(LESSONS)} · {lesson.concept}")
     st.header(lesson.title, anchor=False)
     st.markdown(f"#### {lesson.question}" if present else f"**{lesson.question}**")
 
@@ -148,13 +149,15 @@ def prediction_form(lesson: Lesson) -> None:
 
 
 def experiment(lesson: Lesson, run: LessonRun, present: bool) -> None:
-    st.subheader("The experiment", anchor=False)
     variation = run.variation
+    if not present:
+        st.subheader("The experiment", anchor=False)
     if variation is not None:
         st.warning(f"**Try this: {variation.label}.** {variation.look_for}", icon=":material/science:")
     runs = " · ".join(f"**{label}**" for label in run.labels)
-    st.markdown(f"{runs} — {lesson.steps:,} updates. Press **Play** (or **Step**) and watch; the answer "
-                "appears when the experiment is complete.")
+    if not present:
+        st.markdown(f"{runs} — {lesson.steps:,} updates. Press **Play** (or **Step**) and watch; the answer "
+                    "appears when the experiment is complete.")
     live.transport_controls(PREFIX, get_run)
     st.button("Skip to the result", icon=":material/fast_forward:", key=KEYS.key("finish"),
               on_click=_finish, disabled=run.finished)
@@ -173,8 +176,22 @@ def _finish() -> None:
     live.set_playing(PREFIX, not run.finished)
 
 
+SLOW_EVERY = 3  # while playing, boundaries and network diagrams are rebuilt every 3rd tick
+
+
+def _slow(run: LessonRun, tick: int, name: str, build):
+    """A slow view's (figure, revision): rebuilt every ``SLOW_EVERY``-th tick while playing and
+    on every run while paused (tick 0); in between the last one is shown again unchanged."""
+    key = KEYS.key(f"fig.{name}")
+    cached = st.session_state.get(key)
+    if tick == 0 or tick % SLOW_EVERY == 1 or cached is None or cached[0] is not run:
+        st.session_state[key] = cached = (run, build(), run.step)
+    return cached[1], cached[2]
+
+
 def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
-    """Progress, then the lesson's views of every run (small multiples side by side)."""
+    """Progress, then the lesson's views of every run (small multiples side by side). The
+    cost chart updates every tick and paces the live loop; the slower views follow it."""
     if run.finished and live.is_playing(PREFIX):
         live.set_playing(PREFIX, False)
     st.progress(run.step / run.steps, text=f"Update {run.step:,} of {run.steps:,}")
@@ -183,11 +200,12 @@ def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
         if view == "boundary":
             cols = st.columns(len(run.sessions))
             for i, (col, session) in enumerate(zip(cols, run.sessions)):
+                fig, revision = _slow(run, tick, f"boundary{i}",
+                                      lambda s=session, i=i: _boundary(s, run.labels[i], present))
                 with col:
-                    live_chart(_boundary(session, run.labels[i], present), key=KEYS.key(f"boundary{i}"),
-                               revision=run.step, pace=i == 0)
+                    live_chart(fig, key=KEYS.key(f"boundary{i}"), revision=revision)
         elif view == "cost":
-            live_chart(_cost(run, big), key=KEYS.key("cost"), revision=run.step)
+            live_chart(_cost(run, big), key=KEYS.key("cost"), revision=run.step, pace=True)
         elif view == "gradients":
             norms = [s.latest_stats.grad_norm_W for s in run.sessions]
             live_chart(compare_profile_figure(run.labels, norms, height=420 if big else 340,
@@ -197,10 +215,11 @@ def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
             cols = st.columns(len(run.sessions))
             for i, (col, session) in enumerate(zip(cols, run.sessions)):
                 net = session.net
+                fig, revision = _slow(run, tick, f"network{i}", lambda net=net, i=i: network_figure(
+                    net.layer_sizes, net.W, net.b, ["x1", "x2"], height=360, big=big, near_zero=NEAR_ZERO)
+                    .update_layout(title_text=run.labels[i]))
                 with col:
-                    live_chart(network_figure(net.layer_sizes, net.W, net.b, ["x1", "x2"], height=360, big=big,
-                                              near_zero=NEAR_ZERO, title=run.labels[i]),
-                               key=KEYS.key(f"network{i}"), revision=run.step)
+                    live_chart(fig, key=KEYS.key(f"network{i}"), revision=revision)
         elif view == "weights":
             live_chart(unit_weights_figure(run.sessions[0].net.W[1], height=420 if big else 320),
                        key=KEYS.key("weights"), revision=run.step)
