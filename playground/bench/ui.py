@@ -197,8 +197,8 @@ def respond_once(browser, base_url: str, paths: list[tuple[str, str]], query: st
 
         timed("dataset change", pick_moons, lambda: _boundary_at(page, 0))
         for title, path in paths:
-            link = page.locator("[data-testid=stSidebarNav] a", has_text=title).first
             target = f"{base_url}/{path}"
+            link = page.locator(f'[data-testid=stSidebarNav] a[href="{target}"]').first
             timed(f"open {title}", link.click, lambda target=target: (
                 page.wait_for_url(lambda u: u.split("?")[0].rstrip("/") == target.rstrip("/"), wait_until="commit"),
                 _idle(page)))
@@ -225,10 +225,9 @@ def responsiveness(repeats: int = 5) -> dict[str, list[float]]:
             page = browser.new_page()
             page.goto(base_url + "/")
             page.wait_for_selector("[data-testid=stSidebarNav] a", timeout=60_000)
-            links = page.eval_on_selector_all("[data-testid=stSidebarNav] a",
-                                              "(as) => as.map((a) => [a.innerText.trim().split('\\n').pop().trim(), a.href])")
+            hrefs = page.eval_on_selector_all("[data-testid=stSidebarNav] a", "(as) => as.map((a) => a.href)")
             page.close()
-            paths = [(title, href.split("?")[0][len(base_url):].strip("/")) for title, href in links]
+            paths = [(path or "playground", path) for path in (h.split("?")[0][len(base_url):].strip("/") for h in hrefs)]
             paths = [*(p for p in paths if p[1]), *(p for p in paths if not p[1])]  # the Playground last
             respond_once(browser, base_url, paths)  # warm-up: imports, caches, first sessions
             for _ in range(repeats):

@@ -96,8 +96,9 @@ def activation_figure(
                                  marker=dict(symbol="square", size=16, color=SHADE_COLOUR)))
     fig.update_layout(
         title=dict(text=title, font=dict(size=FONT_SIZE + 3)), height=height,
-        font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=50),
-        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, font=dict(size=FONT_SIZE - 1)),
+        font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=80),
+        # The legend sits at the very bottom of the chart, under the z title (it used to sit on it).
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, x=0, font=dict(size=FONT_SIZE - 1)),
         hovermode="x unified", plot_bgcolor="white",
     )
     fig.update_xaxes(title=dict(text="z", standoff=4, font=dict(size=FONT_SIZE)), range=[float(z[0]), float(z[-1])],

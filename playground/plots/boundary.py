@@ -58,7 +58,7 @@ def _heat_style(task: str, n_outputs: int, surface: np.ndarray, value_range: flo
 def plane_margins(big: bool = False) -> dict:
     """Room for the title, the x1/x2 ticks and titles and the colour bar, from the font size."""
     size = font_sizes(big)[0]
-    return {"l": int(2.4 * size + 24), "r": int(4.4 * size + 14), "t": int(2.2 * size + 14),
+    return {"l": int(2.4 * size + 24), "r": int(4.8 * size + 16), "t": int(2.2 * size + 14),
             "b": int(2.6 * size + 22), "autoexpand": False}
 
 

@@ -170,7 +170,8 @@ def gradient_heatmap_figure(
                  [1.0, "#fde725"]]
     else:
         scale = "Viridis"
-    colourbar = {"title": {"text": "‖dW‖", "side": "top"}, "thickness": 14, "len": 0.9, **ticks}
+    # The colour bar's title beside it (on top it sat on the highest tick label).
+    colourbar = {"title": {"text": "‖dW‖", "side": "right"}, "thickness": 14, "len": 0.9, **ticks}
     edges = column_edges(steps)
     trace = go.Heatmap(
         x=edges, y=np.arange(1, L + 1), z=z.astype(np.float32), zmin=zmin, zmax=zmax, colorscale=scale,
@@ -179,9 +180,9 @@ def gradient_heatmap_figure(
     )
     return go.Figure([trace], layout(
         title, height,
-        xaxis={"title": {"text": "update"}, "range": [edges[0], max(edges[-1], 10)]},
+        xaxis={"title": {"text": "update", "standoff": 12}, "range": [edges[0], max(edges[-1], 10)], "nticks": 5},
         yaxis={"title": {"text": "layer l"}, "dtick": 1 if L <= 16 else 2, "range": [0.5, L + 0.5]},
-        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
     ))
 
 

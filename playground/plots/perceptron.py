@@ -122,7 +122,10 @@ def _points(coords: Array, targets: Sequence[int], correct: Sequence[bool], labe
             marker={"size": 26, "color": colour, "line": {"color": [RIGHT if correct[i] else WRONG for i in keep],
                                                           "width": 4}},
             text=[f"{labels[i]} {'✓' if correct[i] else '✗'}" if labels[i] else "" for i in keep],
-            textposition="top center", textfont={"size": 17, "color": LINE},
+            # labels above the upper points and below the lower ones: two rows that land close
+            # together in hidden-unit space keep their labels apart
+            textposition=["top center" if coords[i, 1] >= np.median(coords[:, 1]) else "bottom center" for i in keep],
+            textfont={"size": 17, "color": LINE},
             name=f"target {value}", showlegend=False, hovertemplate="(%{x:.2f}, %{y:.2f})<extra>target " + str(value) + "</extra>",
         ))
     return traces

@@ -225,7 +225,7 @@ def _units_figure(session: TrainingSession):
     W1 = session.net.W[1]
     if session.net.L == 1:  # no hidden layer: the first layer is the output layer
         labels = [f"digit {k}" for k in range(W1.shape[0])] if W1.shape[0] > 1 else ["P(digit 1)"]
-        title = "What each output unit looks for: its 64 weights as 8×8"
+        title = "Each output unit's 64 weights, as 8×8"
     else:
-        labels, title = None, "What each hidden unit looks for: its 64 weights as 8×8"
+        labels, title = None, "Each hidden unit's 64 weights, as 8×8"
     return unit_weights_figure(W1, height=GRID_HEIGHT, title=title, labels=labels, datarevision=session.step)
