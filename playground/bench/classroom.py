@@ -18,9 +18,9 @@ acts exactly where the page's JavaScript acts:
 - the old transport (an ``st.fragment`` re-requested by the clock component): after each
   fragment run the clock asks for the next one once the boundary chart has at most ``lead``
   frames left to show (at most 10 a second, ``live_chart.FRAME_MS``), at least ``min_ms`` after
-  the run and at the latest after ``max_ms`` — the same rule as ``live._CLOCK_JS``, with a
+  the run and at the latest after ``max_ms`` — the same rule as ``clock.js``, with a
   chart that draws instantly (the bench measures the server, not Plotly);
-- a click on Pause/Step drops queued frames (as ``live_chart._JS`` does);
+- a click on Pause/Step drops queued frames (as ``live_chart.js`` does);
 - the live socket (the ``st.App`` route, PROTOCOL in ``playground/ui/stream``): the page's
   ``neural_playground.live_stream`` element gives the token, the viewer connects
   ``/_np/live?token=…``, acknowledges every message on arrival (the browser acknowledges once it
@@ -67,7 +67,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parents[2]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-# What live_chart._JS and live._CLOCK_JS do in the browser.
+# What live_chart.js and clock.js do in the browser.
 FRAME_MS = 100  # sub-frames of one tick shown at most 10 a second
 MAX_QUEUE = 8
 CLOCK_POLL_S = 0.015
@@ -229,7 +229,7 @@ def parse_elements(raw: bytes) -> tuple[ForwardMsg, list[Element]]:
 
 # -- viewers ---------------------------------------------------------------------------------------------
 class BoundaryChart:
-    """What ``live_chart._JS`` does with the boundary chart's data, drawing instantly: a queue of
+    """What ``live_chart.js`` does with the boundary chart's data, drawing instantly: a queue of
     revisions shown at most every FRAME_MS; ``shown`` records (time, revision)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
@@ -445,7 +445,7 @@ class OldViewer(Viewer):
 
     async def click(self, key: str) -> float:
         if key != PLAY_KEY or self.label == "Pause":
-            self.chart.click()  # live_chart._JS: a click on Pause/Step/Reset drops queued frames
+            self.chart.click()  # live_chart.js: a click on Pause/Step/Reset drops queued frames
         if self.clock_task:  # the page's rerun replaces the clock; its pending tick no longer counts
             self.clock_task.cancel()
             self.clock_task = None

@@ -25,36 +25,15 @@ from collections.abc import Callable
 import streamlit as st
 
 from ..training import TrainingSession
+from . import dom
 from .keys import Keys
 from .stream import component as stream
 from .stream.scheduler import LiveView
 
 # While playing, the browser asks for the next frame only after it has drawn the current one
-# (back-pressure). A timer (``run_every``) made the server produce frames faster than Plotly
-# could draw them: a backlog built up and Pause took over a second to show (measured).
-_CLOCK_JS = """
-export default function (component) {
-  const { data, setTriggerValue } = component;
-  if (!data.playing) return;
-  const started = performance.now();
-  const wait = () => {
-    let charts = [...document.querySelectorAll("div.np-live-chart[data-pace='1']")];
-    if (!charts.length) charts = [...document.querySelectorAll("div.np-live-chart")];
-    // Ask for the next tick when at most `lead` frames are still to be shown: with several
-    // frames per tick the server computes the next ones while the last are on screen.
-    const drawn = charts.every((c) => Number(c.dataset.pending || 0) <= data.lead &&
-                                      (data.lead > 0 || c.dataset.drawn === String(data.revision)));
-    const elapsed = performance.now() - started;
-    if ((drawn && elapsed >= data.min_ms) || elapsed > data.max_ms) {
-      setTriggerValue("tick", data.revision);
-    } else {
-      setTimeout(wait, 15);
-    }
-  };
-  setTimeout(wait, 15);
-}
-"""
-_clock = st.components.v2.component("neural_playground.clock", js=_CLOCK_JS)
+# (back-pressure, clock.js). A timer (``run_every``) made the server produce frames faster than
+# Plotly could draw them: a backlog built up and Pause took over a second to show (measured).
+_clock = st.components.v2.component("neural_playground.clock", js=dom.js_module("clock.js"))
 MIN_FRAME_MS = 30  # at most ~30 requests a second
 MAX_WAIT_MS = 2000  # if a chart never reports, ask anyway
 
@@ -199,11 +178,20 @@ def live_area(
                 st.rerun(scope="app")
         st.session_state[keys.frames] = snapshots
         render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
+        playing = is_playing(prefix) and not session.diverged
         _clock(key=keys.clock, on_tick_change=_next_frame,
-               data={"playing": is_playing(prefix) and not session.diverged, "revision": session.step,
+               data={"playing": playing, "revision": session.step, "stops": _stop_classes(keys, playing),
                      "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS, "lead": min(frames - 1, 2)})
 
     _live()
+
+
+def _stop_classes(keys: Keys, playing: bool) -> list[str]:
+    """The transport buttons whose click stops playback: Step, Reset and, while playing, the
+    Play/Pause button (then showing Pause). A click on one drops the frames still queued in
+    the live charts (``dom``: the clock marks them, ``live_chart.js`` listens)."""
+    stops = [keys.step_button, keys.reset_button] + ([keys.play_button] if playing else [])
+    return [dom.key_class(key) for key in stops]
 
 
 def _next_frame() -> None:

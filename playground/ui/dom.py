@@ -25,10 +25,12 @@ LIVE_BOX = "np-live-box"
 LIVE_CHART = "np-live-chart"
 LIVE_OVERLAY = "np-live-overlay"
 DRAWN = "data-drawn"
+PACE = "data-pace"  # "1" on the charts the clock waits for
+PENDING = "data-pending"  # frames a chart still has to show
 STOPS_PLAYBACK = "data-np-stops-playback"
 
 _NAMES = {"liveBox": LIVE_BOX, "liveChart": LIVE_CHART, "liveOverlay": LIVE_OVERLAY, "drawn": DRAWN,
-          "stopsPlayback": STOPS_PLAYBACK}
+          "pace": PACE, "pending": PENDING, "stopsPlayback": STOPS_PLAYBACK}
 
 
 def key_class(key: str) -> str:

@@ -1,0 +1,98 @@
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__npPlotlyLoading) {
+    window.__npPlotlyLoading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL("app/static/plotly.min.js", document.baseURI.replace(/[^/]*$/, "")).href;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window.__npPlotlyLoading = null; reject(new Error("plotly.min.js")); };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__npPlotlyLoading;
+}
+
+const FRAME_MS = 100;  // sub-frames of one tick are shown at most 10 per second
+const MAX_QUEUE = 8;  // never fall further behind than this: drop the oldest frames
+
+function draw(div, figure) {
+  // Redraw only when the figure changed (slow views are kept between ticks).
+  if (div.__figure === figure) return Promise.resolve();
+  div.__figure = figure;
+  const spec = JSON.parse(figure);
+  spec.layout.autosize = true;
+  delete spec.layout.width;
+  div.__spec = spec;
+  return loadPlotly().then((Plotly) =>
+    Plotly.react(div, spec.data, spec.layout, {displayModeBar: false, responsive: true}));
+}
+
+function drawSurface(div, z) {
+  // An intermediate frame: the last figure with only the first trace's z replaced.
+  const spec = div.__spec;
+  if (!spec) return Promise.resolve();
+  div.__figure = null;
+  const data = spec.data.map((trace, i) => (i === 0 ? {...trace, z: z} : trace));
+  return loadPlotly().then((Plotly) => Plotly.react(div, data, spec.layout));
+}
+
+async function playNext(div) {
+  const item = div.__queue.shift();
+  if (!item) { div.__busy = false; div.setAttribute(DOM.pending, 0); return; }
+  div.__busy = true;
+  const started = performance.now();
+  try {
+    await (item.figure !== undefined ? draw(div, item.figure) : drawSurface(div, item.z));
+    div.setAttribute(DOM.drawn, item.revision);
+  } catch (error) {
+    div.textContent = "Could not draw the chart: " + error.message;
+  }
+  div.setAttribute(DOM.pending, div.__queue.length);
+  const wait = div.__queue.length ? Math.max(0, FRAME_MS - (performance.now() - started)) : 0;
+  setTimeout(() => playNext(div), wait);
+}
+
+// A click on Pause (or Step/Reset: the buttons clock.js marks with DOM.stopsPlayback) skips
+// every queued frame to the newest state at once, so nothing keeps moving while Streamlit
+// reruns the page (measured: the queued frames made Pause look 0.6 s late).
+if (!window.__npStopOnClick) {
+  window.__npStopOnClick = true;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(`[${DOM.stopsPlayback}] button`);
+    if (button) {
+      window.__npHold = true;  // until the page's rerun arrives: no more in-between frames
+      document.querySelectorAll(`div.${DOM.liveChart}`).forEach((div) => {
+        if (div.__queue && div.__queue.length) div.__queue = div.__queue.slice(-1);
+      });
+    }
+  }, true);
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let box = parentElement.querySelector(`div.${DOM.liveBox}`);
+  if (!box) {
+    box = document.createElement("div");
+    box.className = DOM.liveBox;
+    box.innerHTML = `<div class="${DOM.liveChart}"></div><div class="${DOM.liveOverlay}"></div>`;
+    parentElement.appendChild(box);
+  }
+  const [div, overlay] = box.children;
+  box.dataset.key = data.key;  // the live socket's client finds the chart by its key
+  box.style.height = data.height + "px";
+  div.setAttribute(DOM.pace, data.pace ? "1" : "");
+  overlay.style.display = data.overlay ? "block" : "none";
+  if (data.overlay) draw(overlay, data.overlay).catch(() => {});
+  // Frames of this tick (states between the last tick and now), then the full figure.
+  const animate = data.animate && !window.__npHold;
+  if (!data.animate) window.__npHold = false;
+  const items = animate ? (data.frames || []).map((f) => ({revision: f.revision, z: f.z})) : [];
+  items.push({revision: data.revision, figure: data.figure});
+  div.__queue = (animate ? (div.__queue || []).concat(items) : items).slice(-MAX_QUEUE);
+  div.setAttribute(DOM.pending, div.__queue.length + (div.__busy ? 1 : 0));
+  if (!div.__busy) playNext(div);
+  return () => {
+    div.__queue = [];
+    if (window.Plotly) { window.Plotly.purge(div); window.Plotly.purge(overlay); }
+  };
+}
