@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,18 +29,31 @@ SHUFFLE_STREAM = 1  # the mini-batch shuffling RNG is seeded with (weight_seed, 
 FULL_BATCH_STRIDE = 8  # full-batch runs record every 8th update in the history (see record_every)
 
 
+class HistoryRow(NamedTuple):
+    """What the history records at one update: the counters, cost and accuracy / R² on the
+    train and test sets, and the learning rate in force."""
+
+    step: int
+    epoch: int
+    train_cost: float
+    test_cost: float
+    train_metric: float
+    test_metric: float
+    learning_rate: float
+
+
 class History:
     """Bounded training history. Every ``stride``-th update is recorded until ``max_points``
     rows exist; then every other row is dropped and the stride doubles, so a long run keeps its whole shape in constant
     memory. The newest row always survives the thinning, and the session's ``latest`` is
     always a row for the current step (``TrainingSession`` records it when it is read)."""
 
-    COLUMNS = ("step", "epoch", "train_cost", "test_cost", "train_metric", "test_metric", "learning_rate")
+    COLUMNS = HistoryRow._fields
 
     def __init__(self, max_points: int = 1000, stride: int = 1):
         self.max_points = max_points
         self.stride = stride
-        self.rows: list[tuple] = []
+        self.rows: list[HistoryRow] = []
         self.grad_norms: list[Array] = []  # ||dW[l]|| per layer, one array per row
         self.saturated: list[Array] = []
         self.dead: list[Array] = []
@@ -50,7 +64,7 @@ class History:
     def wants(self, step: int) -> bool:
         return step % self.stride == 0
 
-    def append(self, row: tuple, stats: LayerStats) -> None:
+    def append(self, row: HistoryRow, stats: LayerStats) -> None:
         self.rows.append(row)
         self.grad_norms.append(stats.grad_norm_W)
         self.saturated.append(stats.saturated_fraction)
@@ -58,14 +72,15 @@ class History:
         if len(self.rows) >= self.max_points:
             self.stride *= 2
             last = len(self.rows) - 1  # the newest row always stays: it is the current state
-            keep = [i for i, r in enumerate(self.rows) if r[0] % self.stride == 0 or i == last]
+            keep = [i for i, r in enumerate(self.rows) if r.step % self.stride == 0 or i == last]
             for name in ("rows", "grad_norms", "saturated", "dead"):
                 values = getattr(self, name)
                 setattr(self, name, [values[i] for i in keep])
 
     def column(self, name: str) -> Array:
-        index = self.COLUMNS.index(name)
-        return np.array([r[index] for r in self.rows], dtype=float)
+        if name not in self.COLUMNS:
+            raise ValueError(f"no history column {name!r}; the columns are {', '.join(self.COLUMNS)}")
+        return np.array([getattr(r, name) for r in self.rows], dtype=float)
 
     def layer_matrix(self, name: str = "grad_norms") -> Array:
         """(L, n_rows) array of a per-layer statistic over time."""
@@ -240,7 +255,7 @@ class TrainingSession:
                 self._latest_stats = self._record(layer_stats(net, cache, grads))
             if deadline is not None and time.perf_counter() > deadline:
                 break
-        if done and not self.diverged and self._history.rows[-1][0] != self.step:
+        if done and not self.diverged and self._history.rows[-1].step != self.step:
             # ``latest`` must show the current step even when the history keeps only every
             # n-th update (one Step press must show its effect): the row for it is recorded
             # when someone reads it (``_flush``), so a caller that trains in many short calls
@@ -329,7 +344,8 @@ class TrainingSession:
 
     def _record(self, stats: LayerStats) -> LayerStats:
         e = self.evaluate()
-        row = (self.step, self.epoch, e["train_cost"], e["test_cost"], e["train_metric"], e["test_metric"], self.learning_rate)
+        row = HistoryRow(self.step, self.epoch, e["train_cost"], e["test_cost"], e["train_metric"], e["test_metric"],
+                         self.learning_rate)
         self._history.append(row, stats)
         return stats
 
@@ -353,9 +369,9 @@ class TrainingSession:
         return self._latest_stats
 
     @property
-    def latest(self) -> dict[str, float]:
-        """The most recent history row as a dict."""
-        return dict(zip(History.COLUMNS, self.history.rows[-1]))
+    def latest(self) -> HistoryRow:
+        """The most recent history row (``latest.train_cost``, ``latest.step``, …): the current step."""
+        return self.history.rows[-1]
 
     # -- the input plane -----------------------------------------------------------------
     def plane_bounds(self) -> tuple[float, float, float, float]:

@@ -56,10 +56,10 @@ def test_diagnosis_knows_batch_norm_a_saturating_sigmoid_net_with_it_is_not_vani
         plain = TrainingSession(Settings(**{**REFERENCE, "initializer": initializer}), max_history=5)
         normed = TrainingSession(Settings(**{**REFERENCE, "initializer": initializer, "batch_norm": True}),
                                  max_history=5)
-        with_bn = diagnose_network(normed.net, normed.latest_stats, normed.latest["train_cost"])
+        with_bn = diagnose_network(normed.net, normed.latest_stats, normed.latest.train_cost)
         assert with_bn.kind == "healthy", (initializer, with_bn.headline)
         assert "Batch normalization re-centres and re-scales z before every sigmoid" in with_bn.markdown()
-        without = diagnose_network(plain.net, plain.latest_stats, plain.latest["train_cost"])
+        without = diagnose_network(plain.net, plain.latest_stats, plain.latest.train_cost)
         if initializer == "xavier":  # the notes' case: sigmoid's slope ≤ 0.25, ten times over
             assert without.kind == "vanishing" and "batch normalization" in without.advice
 

@@ -71,7 +71,7 @@ def test_session_evaluates_in_evaluation_mode():
     expected = net.cost(net.forward(session.X_train, training=False), session.Y_train, 0.0, 0.01)
     assert e["train_cost"] == expected
     assert e["train_cost"] == session.evaluate()["train_cost"]  # no dropout noise, no running-average drift
-    assert session.latest["train_cost"] == e["train_cost"]
+    assert session.latest.train_cost == e["train_cost"]
 
 
 def test_equal_settings_give_identical_runs_with_dropout_and_batch_norm():

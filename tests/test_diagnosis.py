@@ -119,7 +119,7 @@ def test_flat_profile_is_healthy():
 # -- from real networks --------------------------------------------------------------------------
 def diagnosis_at_init(**settings) -> str:
     session = TrainingSession(Settings(hidden_sizes=(16,) * 10, **settings))
-    return diagnose_network(session.net, session.latest_stats, session.latest["train_cost"]).kind
+    return diagnose_network(session.net, session.latest_stats, session.latest.train_cost).kind
 
 
 @pytest.mark.parametrize(("activation", "initializer", "kind"), [

@@ -26,7 +26,7 @@ def trained():
                                        initializer="he", learning_rate=0.1, batch_size=32), max_history=50)
     initial = session.net.copy()
     session.train(600)
-    assert session.latest["test_metric"] > 0.9
+    assert session.latest.test_metric > 0.9
     return session, initial
 
 

@@ -56,7 +56,7 @@ def test_xor_through_the_training_session_matches_the_api():
     session = TrainingSession(Settings(dataset="xor_gate", hidden_sizes=(4,), activation="tanh",
                                        initializer="xavier", learning_rate=0.5, test_ratio=0.0, weight_seed=0))
     session.train(5000)
-    assert session.latest["train_metric"] == 1.0
+    assert session.latest.train_metric == 1.0
     direct = train_xor("tanh", "xavier", 0)
     for l in (1, 2):
         np.testing.assert_array_equal(session.net.W[l], direct.W[l])

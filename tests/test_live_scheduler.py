@@ -32,7 +32,7 @@ def view_for(session: TrainingSession, marker: str = "") -> LiveView:
         return s.net.predict_proba(grid)[0].reshape(20, 20)
 
     return LiveView(
-        header=lambda s: {"title": f"{marker}update {s.step}", "metrics": [["train cost", f"{s.latest['train_cost']:.6f}"]]},
+        header=lambda s: {"title": f"{marker}update {s.step}", "metrics": [["train cost", f"{s.latest.train_cost:.6f}"]]},
         surface_key="boundary", surface=surface,
         charts=(cost_chart("cost"), gradient_chart("gradients"),
                 figure_chart("network", lambda s: network_figure(s.layer_sizes, s.net.W, s.net.b), interval=0.2)))

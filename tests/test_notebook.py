@@ -35,7 +35,7 @@ def trained(settings: Settings, updates: int, custom=None) -> TrainingSession:
 
 
 def app_cost(session: TrainingSession) -> float:
-    return session.latest["train_cost"]
+    return session.latest.train_cost
 
 
 def run_in_process(nb, monkeypatch) -> tuple[dict, str]:

@@ -108,7 +108,7 @@ def test_training_reaches_the_reference_accuracy():
     at.selectbox(key="digits.step_mode").select("10 epochs").run()
     for _ in range(3):
         at.button(key="digits.step_button").click().run()
-    assert session(at).latest["test_metric"] >= 0.99
+    assert session(at).latest.test_metric >= 0.99
 
 
 def test_views_show_predictions_of_the_current_network():
@@ -154,7 +154,7 @@ def test_notebook_follows_a_learning_rate_change_mid_run(monkeypatch):
         for cell in build_notebook(s, phases, "Handwritten digits").cells:
             if cell.cell_type == "code":
                 exec(cell.source, namespace)
-    assert namespace["J"] == s.latest["train_cost"]
+    assert namespace["J"] == s.latest.train_cost
 
 
 def test_confusion_matrix_counts_and_draws_the_diagonal_apart():

@@ -149,7 +149,7 @@ def test_url_reproduces_the_experiment():
         at = make_app(**query)
         at.selectbox(key="pg.step_mode").select("1 epoch").run()
         at.button(key="pg.step_button").click().run()
-        runs.append(session(at).latest["train_cost"])
+        runs.append(session(at).latest.train_cost)
     assert runs[0] == runs[1]
 
 

@@ -144,7 +144,7 @@ def test_multiclass_and_regression_learn(dataset, sizes, metric_floor):
                                        optimizer="adam", batch_size=32))
     assert session.layer_sizes == sizes
     session.train(400)
-    assert session.latest["train_metric"] >= metric_floor  # accuracy, or R² for regression
+    assert session.latest.train_metric >= metric_floor  # accuracy, or R² for regression
 
 
 def test_extra_features_widen_the_input_layer():
@@ -180,7 +180,7 @@ def test_latest_row_is_the_current_step_even_when_history_is_thinned():
     assert session.history.stride > 1
     for _ in range(5):
         session.train(1)
-        assert session.latest["step"] == session.step
+        assert session.latest.step == session.step
     assert len(session.history) < 8
 
 
@@ -189,7 +189,7 @@ def test_full_batch_history_records_every_8th_update_and_the_current_one():
     ``TrainingSession`` near the bare engine's speed; the current step is always there."""
     session = run(20)
     np.testing.assert_array_equal(session.history.column("step"), [0, 8, 16, 20])
-    assert set(session.latest) == set(History.COLUMNS)
+    assert session.latest._fields == History.COLUMNS
 
 
 def test_many_short_train_calls_evaluate_once_per_look():
@@ -198,7 +198,7 @@ def test_many_short_train_calls_evaluate_once_per_look():
     session = run(0)
     for _ in range(5):
         session.train(3)
-    assert session.latest["step"] == 15
+    assert session.latest.step == 15
     np.testing.assert_array_equal(session.history.column("step"), [0, 8, 15])
     session.train(1)
     assert session.latest_stats is session.latest_stats  # reading again evaluates nothing more

@@ -674,8 +674,8 @@ def build_notebook(
     from update 0). The final cost printed is the app's training cost after that update.
     """
     schedule = list(schedule or current_schedule(session))
-    latest = session.history.rows[-1]  # (step, epoch, train_cost, …): one consistent snapshot
-    n_updates, app_cost = int(latest[0]), float(latest[2])
+    latest = session.latest  # one consistent snapshot of the current step
+    n_updates, app_cost = int(latest.step), float(latest.train_cost)
     if schedule[0].first_update != 0:
         raise ValueError("the schedule must start at update 0")
     session = _as_used(session, schedule)

@@ -30,8 +30,8 @@ def _final(run: LessonRun, i: int) -> dict:
     """The last history row of run i, plus whether (and when) it diverged."""
     session = run.sessions[i]
     row = session.latest
-    return {"train_cost": row["train_cost"], "test_cost": row["test_cost"], "train_acc": row["train_metric"],
-            "test_acc": row["test_metric"], "diverged": session.diverged, "updates": session.step}
+    return {"train_cost": row.train_cost, "test_cost": row.test_cost, "train_acc": row.train_metric,
+            "test_acc": row.test_metric, "diverged": session.diverged, "updates": session.step}
 
 
 def _start_cost(run: LessonRun, i: int) -> float:

@@ -148,9 +148,9 @@ def header(session: TrainingSession) -> dict:
     """Counter and metrics above the views (also what the live socket sends)."""
     latest = session.latest
     return {"title": f"Epoch {session.epoch:,} · update {session.step:,}", "metrics": [
-        ["train cost", compact_number(latest["train_cost"])],
-        ["test cost", compact_number(latest["test_cost"])],
-        ["test accuracy", f"{latest['test_metric']:.1%}"],
+        ["train cost", compact_number(latest.train_cost)],
+        ["test cost", compact_number(latest.test_cost)],
+        ["test accuracy", f"{latest.test_metric:.1%}"],
         ["learning rate", f"{session.learning_rate:.3g}"]]}
 
 

@@ -237,7 +237,7 @@ def show_diagnosis(diagnosis: Diagnosis) -> None:
 
 
 def _diagnosis(session: TrainingSession) -> Diagnosis:
-    return diagnose_network(session.net, session.latest_stats, session.latest["train_cost"], session.diverged)
+    return diagnose_network(session.net, session.latest_stats, session.latest.train_cost, session.diverged)
 
 
 def header(session: TrainingSession) -> dict:
@@ -247,9 +247,9 @@ def header(session: TrainingSession) -> dict:
     metric_name = "R²" if session.task == "regression" else "accuracy"
     diagnosis = _diagnosis(session)
     return {"title": f"Update {session.step:,} · epoch {session.epoch:,}", "sync": diagnosis.kind, "metrics": [
-        ["train cost", compact_number(latest["train_cost"], decimals=4)],
-        [f"train {metric_name}", f"{latest['train_metric']:.1%}" if metric_name == "accuracy"
-         else f"{latest['train_metric']:.3f}"],
+        ["train cost", compact_number(latest.train_cost, decimals=4)],
+        [f"train {metric_name}", f"{latest.train_metric:.1%}" if metric_name == "accuracy"
+         else f"{latest.train_metric:.3f}"],
         [f"‖dW[1]‖ ÷ ‖dW[{net.L}]‖", ratio_text(diagnosis.ratio),
          "How much of the output layer's gradient reaches layer 1."]]}
 

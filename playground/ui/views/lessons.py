@@ -228,7 +228,7 @@ def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
 def _boundary(session, label: str, present: bool):
     xs, ys, values = session.decision_grid(60)
     test = session.points_test if session.points_test is not session.points_train else None
-    accuracy = session.latest["test_metric"]
+    accuracy = session.latest.test_metric
     title = f"{label}: {accuracy:.0%}" + ("" if test is None else " of test points")
     if session.diverged:
         title = f"{label}: diverged"

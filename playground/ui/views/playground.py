@@ -48,10 +48,10 @@ def header(session: TrainingSession) -> dict:
     latest = session.latest
     metric_name = "R²" if session.task == "regression" else "accuracy"
     return {"title": counter_text(session), "metrics": [
-        ["train cost", compact_number(latest["train_cost"])],
-        ["test cost", compact_number(latest["test_cost"])],
-        [f"test {metric_name}", f"{latest['test_metric']:.1%}" if metric_name == "accuracy"
-         else compact_number(latest["test_metric"], decimals=3)],
+        ["train cost", compact_number(latest.train_cost)],
+        ["test cost", compact_number(latest.test_cost)],
+        [f"test {metric_name}", f"{latest.test_metric:.1%}" if metric_name == "accuracy"
+         else compact_number(latest.test_metric, decimals=3)],
         ["learning rate", f"{session.learning_rate:.3g}"]]}
 
 
