@@ -26,7 +26,9 @@ def test_quick_bench_prints_every_section():
                   "bare NumPy loop (2-8-8-1)", "TrainingSession.train (2-8-8-1)",
                   "scikit-learn MLPClassifier.partial_fit (2-8-8-1)", "TrainingSession.decision_grid(100)",
                   "net.predict_proba on (2, 10000)", "2-64×10-1", "median", "steps/s", "ms",
-                  "BLAS", "1 threads", "malloc tuned", "per run"):
+                  "BLAS", "1 threads", "malloc tuned", "per run", "[batchnorm]",
+                  "engine forward/backward/update (10×16 sigmoid, batch norm)",
+                  "speed with / without batch norm"):
         assert words in out, words
     assert "[ui]" not in out  # the browser measurement runs only with --ui
 

@@ -10,7 +10,9 @@ For a 2-8-8-1 tanh/sigmoid network on 500 circles points, full batch, plain SGD:
 - the 100×100 decision grid: ``TrainingSession.decision_grid(100)`` and the raw
   ``net.predict_proba`` on a (2, 10000) grid (target ≤ 1 ms);
 
-and the same for a deep case, 10 hidden layers of width 64. Each number is measured
+and the same for a deep case, 10 hidden layers of width 64; and a batch-norm case: the notes'
+10 × 16 sigmoid network with and without batch normalization, engine loop and
+TrainingSession (target: batch norm at ≥ 1/2 the speed without it). Each number is measured
 ``--repeats`` times (default 7; each timed run lasts about a quarter of a second) and
 reported as the median with min and max.
 
@@ -243,6 +245,34 @@ def bench_deep(cfg: Config) -> list[Measurement]:
     return training_loops(label, DEEP_HIDDEN, cfg) + grid_forward(label, DEEP_HIDDEN, cfg)
 
 
+BN_HIDDEN = (16,) * 10
+
+
+def bench_batchnorm(cfg: Config) -> list[Measurement]:
+    """10 hidden sigmoid layers of 16 (the notes' vanishing-gradient net), Xavier, 500 circles
+    points, full batch, SGD: the engine loop and TrainingSession without and with batch norm
+    (the issue's target: batch norm trains at ≥ 1/2 the speed without it)."""
+    X, Y, _ = circles_data()
+
+    def network(batch_norm: bool) -> Network:
+        return Network([2, *BN_HIDDEN, 1], "sigmoid", "sigmoid", "xavier", seed=0, batch_norm=batch_norm)
+
+    def session(batch_norm: bool) -> Run:
+        settings = session_settings(BN_HIDDEN).replace(activation="sigmoid", batch_norm=batch_norm)
+        return TrainingSession(settings).train
+
+    timed = [
+        ("engine forward/backward/update (10×16 sigmoid)", lambda: engine_loop(network(False), X, Y), ""),
+        ("engine forward/backward/update (10×16 sigmoid, batch norm)", lambda: engine_loop(network(True), X, Y),
+         "+ μ, σ², γ, β per hidden layer"),
+        ("TrainingSession.train (10×16 sigmoid)", lambda: session(False), "+ divergence checks, evaluation, history"),
+        ("TrainingSession.train (10×16 sigmoid, batch norm)", lambda: session(True),
+         "+ an evaluation-mode pass (running averages) per record"),
+    ]
+    timings = time_interleaved([make_run for _, make_run, _ in timed], cfg)
+    return [Measurement(name, "steps/s", rates, steps, note) for (name, _, note), (rates, steps) in zip(timed, timings)]
+
+
 class Skipped(Exception):
     """A section that cannot run here (say why)."""
 
@@ -322,11 +352,13 @@ SECTIONS: dict[str, tuple[str, Callable[[Config], list[Measurement]]]] = {
     "small": ("2-8-8-1 tanh/sigmoid, 500 circles points, full batch, SGD", bench_small),
     "grid": ("100×100 decision-grid forward, 2-8-8-1", bench_grid),
     "deep": ("deep: 10 hidden layers of 64, 500 circles points, full batch, SGD", bench_deep),
+    "batchnorm": ("batch norm: 10 hidden sigmoid layers of 16, 500 circles points, full batch, SGD", bench_batchnorm),
     "ui": ("the live app in headless Chromium: default page, 500 circles points", bench_ui),
     "responsiveness": ("one viewer's clicks on a warm server, click → drawn (targets: issue 15)", bench_responsiveness),
     "lessons": ("the guided lessons: seconds of training per lesson (promised ≤ 10 s)", bench_lessons),
 }
-DEFAULT_SECTIONS = ("small", "grid", "deep")
+DEFAULT_SECTIONS = ("small", "grid", "deep", "batchnorm")
+TARGET_BN_RATIO = 0.5  # batch norm trains at ≥ 1/2 the speed without it
 
 
 def run_sections(sections: list[str], cfg: Config) -> tuple[dict[str, list[Measurement]], dict[str, str]]:
@@ -387,6 +419,13 @@ def targets(results: dict[str, list[Measurement]]) -> list[tuple[str, float, str
     if engine and bare:
         ratio = bare.median / engine.median
         checks.append(("engine time / bare-loop time", ratio, f"≤ {TARGET_BARE_RATIO}", ratio <= TARGET_BARE_RATIO))
+    bn = {m.name: m for m in results.get("batchnorm", [])}
+    for what in ("engine forward/backward/update", "TrainingSession.train"):
+        plain, with_bn = bn.get(f"{what} (10×16 sigmoid)"), bn.get(f"{what} (10×16 sigmoid, batch norm)")
+        if plain and with_bn:
+            ratio = with_bn.median / plain.median
+            checks.append((f"{what.split()[0]} speed with / without batch norm", ratio, f"≥ {TARGET_BN_RATIO:g}",
+                           ratio >= TARGET_BN_RATIO))
     for m in results.get("grid", []):
         if m.name.startswith("net.predict_proba"):
             checks.append(("grid forward ms (2-8-8-1)", m.median, f"≤ {TARGET_GRID_MS:g}", m.median <= TARGET_GRID_MS))

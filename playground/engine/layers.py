@@ -45,9 +45,10 @@ def column_mean(m: int) -> Array:
     return np.full((m, 1), 1.0 / m)
 
 
-def batch_norm_forward(Z: Array, gamma: Array, beta: Array, epsilon: float = BN_EPSILON):
-    """Training mode: normalize with this batch's μ and σ². Returns Z_norm, Z̃, μ, σ²."""
-    mean = column_mean(Z.shape[1])
+def batch_norm_forward(Z: Array, gamma: Array, beta: Array, epsilon: float = BN_EPSILON, mean: Array | None = None):
+    """Training mode: normalize with this batch's μ and σ². Returns Z_norm, Z̃, μ, σ².
+    (``mean``: ``column_mean(m)``, if the caller has it already.)"""
+    mean = column_mean(Z.shape[1]) if mean is None else mean
     mu = Z @ mean
     Z_norm = Z - mu
     var = (Z_norm * Z_norm) @ mean
@@ -57,9 +58,10 @@ def batch_norm_forward(Z: Array, gamma: Array, beta: Array, epsilon: float = BN_
     return Z_norm, Z_tilde, mu, var
 
 
-def batch_norm_backward(dZ_tilde: Array, Z_norm: Array, gamma: Array, var: Array, epsilon: float = BN_EPSILON):
+def batch_norm_backward(dZ_tilde: Array, Z_norm: Array, gamma: Array, var: Array, epsilon: float = BN_EPSILON,
+                        mean: Array | None = None):
     """Backward through training-mode batch norm (through μ and σ² too). Returns dZ, dγ, dβ."""
-    mean = column_mean(dZ_tilde.shape[1])
+    mean = column_mean(dZ_tilde.shape[1]) if mean is None else mean
     dgamma = (dZ_tilde * Z_norm) @ mean
     dbeta = dZ_tilde @ mean
     dZ = dZ_tilde - dbeta

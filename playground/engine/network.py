@@ -56,6 +56,7 @@ from .layers import (
     batch_norm_backward,
     batch_norm_eval,
     batch_norm_forward,
+    column_mean,
     dropout_backward,
     dropout_forward,
     dropout_mask,
@@ -429,12 +430,13 @@ class Network:
         drop = training and self.keep_prob < 1.0
         if drop and dropout_masks is None:
             rng = self.dropout_rng if update_state else copy.deepcopy(self.dropout_rng)
+        mean = column_mean(m) if self.batch_norm and training else None  # one (m, 1) column for every layer
         A = X
         for l in range(1, L):
             Z = self.W[l] @ A
             if self.batch_norm:  # b[l] is redundant: β[l] plays its role (see the module docstring)
                 if training:
-                    Z_norm, Z_tilde, mu, var = batch_norm_forward(Z, self.gamma[l], self.beta[l], self.bn_epsilon)
+                    Z_norm, Z_tilde, mu, var = batch_norm_forward(Z, self.gamma[l], self.beta[l], self.bn_epsilon, mean)
                     if update_state:
                         self.running_mean[l] = running_average(self.running_mean[l], mu, self.bn_momentum)
                         self.running_var[l] = running_average(self.running_var[l], unbiased(var, m), self.bn_momentum)
@@ -570,6 +572,7 @@ class Network:
         dbeta: list = [None] * (L + 1)
         dZt_list: list = [None] * (L + 1)
         dZ = self.loss.delta(cache.A[L], Y)
+        mean = column_mean(m) if self.batch_norm else None
         for l in range(L, 0, -1):
             dZ_list[l] = dZ
             dW[l] = (dZ @ cache.A[l - 1].T) * (1.0 / m)
@@ -588,10 +591,11 @@ class Network:
                     dA = dA + dA_list[k + 2]  # the skip A[k+2] = ... + A[k] passes dA[k+2] straight back
                 dA_list[k] = dA
                 if k > 0:
-                    dZ = self._hidden_delta(k, dA, cache, dgamma, dbeta, dZt_list)
+                    dZ = self._hidden_delta(k, dA, cache, dgamma, dbeta, dZt_list, mean)
         return Gradients(dW, db, dZ_list, dA_list, dgamma, dbeta, dZt_list)
 
-    def _hidden_delta(self, l: int, dA: Array, cache: Cache, dgamma: list, dbeta: list, dZt_list: list) -> Array:
+    def _hidden_delta(self, l: int, dA: Array, cache: Cache, dgamma: list, dbeta: list, dZt_list: list,
+                      mean: Array | None = None) -> Array:
         """dZ[l] from dA[l]: back through dropout, g and batch norm (the ones that are on)."""
         dG = dA if cache.D is None else dropout_backward(dA, cache.D[l], self.keep_prob)
         dZ_tilde = dG * self._g[l].grad(cache.Z_tilde[l], cache.G[l])
@@ -599,5 +603,5 @@ class Network:
             return dZ_tilde
         dZt_list[l] = dZ_tilde
         dZ, dgamma[l], dbeta[l] = batch_norm_backward(dZ_tilde, cache.Z_norm[l], self.gamma[l], cache.var[l],
-                                                      self.bn_epsilon)
+                                                      self.bn_epsilon, mean)
         return dZ
