@@ -15,7 +15,8 @@ def query(page) -> dict[str, str]:
 
 
 def test_a_student_does_a_whole_lesson(page, app_url):
-    open_page(page, f"{app_url}/lessons")
+    page.goto(f"{app_url}/lessons")
+    wait_for_idle(page, timeout=90_000)  # a cold, busy server can take a while for the first page
     page.get_by_role("button", name="Start").first.click()  # lesson 1
     page.get_by_role("heading", name="A neuron is linear + activation").wait_for()
     assert page.get_by_role("button", name="Play").count() == 0  # nothing runs before a prediction
@@ -52,8 +53,10 @@ def test_a_student_does_a_whole_lesson(page, app_url):
 
 
 def test_teacher_link_hides_a_control_and_shows_the_title(page, app_url):
-    open_page(page, f"{app_url}/?dataset=xor&activation=relu&hide=activation,initializer&lock=learning_rate"
-                    "&title=Why+XOR+needs+depth&question=What+does+the+hidden+layer+do%3F")
+    # The Playground's first load on a cold, busy server can take a while: wait longer for it.
+    page.goto(f"{app_url}/?dataset=xor&activation=relu&hide=activation,initializer&lock=learning_rate"
+              "&title=Why+XOR+needs+depth&question=What+does+the+hidden+layer+do%3F")
+    wait_for_idle(page, timeout=90_000)
     sidebar = page.locator("[data-testid=stSidebar]")
     assert wait_until(lambda: sidebar.locator("input[aria-label='Dataset']").input_value() == "XOR", timeout=10)
     assert sidebar.get_by_text("Hidden activation", exact=True).count() == 0
