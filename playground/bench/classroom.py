@@ -76,7 +76,7 @@ CLOCK_KEY = "pg.clock"
 PLAY_KEY = "pg.play_button"
 STEP_KEY = "pg.step_button"
 
-OPEN_TIMEOUT = 60.0  # all viewers have the page
+OPEN_TIMEOUT = 180.0  # all viewers have the page (thirty opening at once on a busy machine take long)
 PHASE_TIMEOUT = 30.0  # Pause / Step settle
 QUIET_S = 1.0  # Pause: nothing may move for this long to count as stopped
 
@@ -290,6 +290,7 @@ class Viewer:
         self.tasks: list[asyncio.Task] = []
         self.error: str | None = None
         self.handshake_headers = None  # of the websocket upgrade response
+        self.open_s = 0.0  # page open: first rerun sent → script finished with the Play button drawn
         self.timeline: list[tuple[float, int]] = []  # (arrival, update number shown)
         self.frames: list[float] = []  # arrival of each boundary frame shown
 
@@ -311,8 +312,10 @@ class Viewer:
         self.handshake_headers = self.ws.response.headers
         self.tasks.append(asyncio.create_task(self._read(self.ws, self._handle)))
         self.finished.clear()
+        started = time.monotonic()
         await self.ws.send(rerun_msg())
         await self.wait(lambda: PLAY_KEY in self.buttons and self.finished.is_set(), OPEN_TIMEOUT, "page open")
+        self.open_s = time.monotonic() - started
 
     async def close(self) -> None:
         for task in self.tasks:
@@ -602,6 +605,7 @@ class Result:
     moved_after_pause: int
     step_s: list[float]
     last_update: list[int]  # each viewer's update number after its Step
+    open_s: list[float]  # opening the page, all viewers at once
     server_cpu_cores: float
     server_cpu_wait: float  # seconds per second the server's threads waited for a CPU
     server_rss_peak_mb: float
@@ -616,7 +620,7 @@ class Result:
             return {"min": min(values), "median": statistics.median(values), "max": max(values)}
 
         out = asdict(self)
-        for name in ("updates_per_s", "frames_per_s", "pause_s", "button_s", "step_s"):
+        for name in ("updates_per_s", "frames_per_s", "pause_s", "button_s", "step_s", "open_s"):
             out[name] = stats(out[name])
         return out
 
@@ -663,7 +667,7 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
         steps = await asyncio.gather(*(v.step() for v in viewers))
         return Result(n, transport, round(t1 - t0, 2), updates, frames, [p["pause_s"] for p in pauses],
                       [p["button_s"] for p in pauses], sum(p["moved"] for p in pauses), list(steps),
-                      [v.update for v in viewers],
+                      [v.update for v in viewers], [v.open_s for v in viewers],
                       (cpu1 - cpu0) / (t1 - t0), (wait1 - wait0) / (t1 - t0), server.memory_mb()[1], rss_start,
                       (client1 - client0) / (t1 - t0), load, samples)
     finally:
@@ -688,8 +692,8 @@ def format_table(results: list[Result]) -> str:
     median / max (latencies), the server's CPU over the measured interval and its peak RSS."""
     med = statistics.median
     lines = [f"{'viewers':>7}  {'transport':9}  {'updates/s min/med':>17}  {'frames/s min/med':>16}  "
-             f"{'Pause s med/max':>15}  {'button s med/max':>16}  {'Step s med/max':>14}  {'server CPU':>10}  "
-             f"{'RSS peak':>8}"]
+             f"{'Pause s med/max':>15}  {'button s med/max':>16}  {'Step s med/max':>14}  {'open s med/max':>14}  "
+             f"{'server CPU':>10}  {'RSS peak':>8}"]
     for r in results:
         lines.append(
             f"{r.viewers:>7}  {r.transport:9}  "
@@ -698,6 +702,7 @@ def format_table(results: list[Result]) -> str:
             f"{f'{med(r.pause_s):.2f} / {max(r.pause_s):.2f}':>15}  "
             f"{f'{med(r.button_s):.2f} / {max(r.button_s):.2f}':>16}  "
             f"{f'{med(r.step_s):.2f} / {max(r.step_s):.2f}':>14}  "
+            f"{f'{med(r.open_s):.2f} / {max(r.open_s):.2f}':>14}  "
             f"{f'{r.server_cpu_cores:.2f} core':>10}  {f'{r.server_rss_peak_mb:.0f} MB':>8}"
             + (f"  {r.app}" if r.app else ""))
     moved = sum(r.moved_after_pause for r in results)
@@ -758,14 +763,27 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, interrupted)
     results = []
     app_dirs = args.app_dir or [ROOT]
+    failures = []
     for n in counts:
         for app_dir in app_dirs:  # in turns, so that a change of load hits every checkout alike
-            result = run_classroom(n, args.transport, args.warmup, args.seconds, args.soak * 60, config,
-                                   progress=lambda text: print(text, file=sys.stderr, flush=True), app_dir=app_dir)
-            result.app = str(app_dir) if len(app_dirs) > 1 else ""
+            label = str(app_dir) if len(app_dirs) > 1 else ""
+            try:
+                result = run_classroom(n, args.transport, args.warmup, args.seconds, args.soak * 60, config,
+                                       progress=lambda text: print(text, file=sys.stderr, flush=True),
+                                       app_dir=app_dir)
+            except (RuntimeError, TimeoutError, OSError) as error:  # report it, measure the rest
+                failures.append({"viewers": n, "app": label, "error": f"{type(error).__name__}: {error}"})
+                print(f"{n} viewer(s) {label}: FAILED, {failures[-1]['error']}", file=sys.stderr, flush=True)
+                continue
+            result.app = label
             results.append(result)
-    print(json.dumps([r.summary() for r in results], indent=1) if args.json else format_table(results))
-    return 0
+    if args.json:
+        print(json.dumps([r.summary() for r in results] + failures, indent=1))
+    else:
+        print(format_table(results) if results else "no measurement finished")
+        for failure in failures:
+            print(f"{failure['viewers']} viewer(s) {failure['app']}: FAILED, {failure['error']}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
