@@ -141,3 +141,22 @@ def test_playground_l1_against_l2_counts_and_draws_the_near_zero_weights():
     assert list(table["run"]) == ["no penalty", "L2 λ = 0.3", "L1 λ₁ = 0.3"]
     charts = [c for c in at.get("plotly_chart")]
     assert len(charts) >= 3  # cost curves and the two diagrams
+
+
+def test_inside_step_shows_batch_norm_and_dropout_stages_with_real_numbers():
+    at = conftest.make_app("pages/inside_step.py", timeout=120)
+    at.text_input(key="inside_step.hidden").input("3,3,3").run()
+    at.toggle(key="inside_step.batch_norm").set_value(True).run()
+    at.toggle(key="inside_step.residual").set_value(True).run()
+    at.segmented_control(key="inside_step.dropout").set_value(0.5).run()
+    assert not at.exception
+    stage = at.selectbox(key="inside_step.stage")
+    titles = stage.options  # "3 of 38 · Layer 1: …", as drawn
+    text = " ".join(titles)
+    for words in ("batch normalization of Z[1]", "inverted dropout, keep_prob = 0.5", "residual connection from A[1]",
+                  "back through batch normalization", "back through dropout"):
+        assert words in text, words
+    bn = next(i for i, t in enumerate(titles) if "batch normalization of Z[1]" in str(t))
+    stage.set_value(bn).run()
+    assert not at.exception
+    assert any("normalized over the m = 4 examples" in m.value for m in at.markdown)

@@ -56,7 +56,7 @@ def hidden_activations(net: Network, X: Array, layer: int) -> Array:
     if not 1 <= layer < net.L:
         raise ValueError(f"pick a hidden layer between 1 and {net.L - 1}, got {layer}"
                          if net.L > 1 else "this network has no hidden layer: add one (e.g. 32) to see its features")
-    return net.forward(X).A[layer]
+    return net.forward(X, training=False).A[layer]  # evaluation mode: running averages, no dropout
 
 
 def embed(H: Array, method: str, seed: int = 0) -> tuple[Array, float]:

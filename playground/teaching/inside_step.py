@@ -26,6 +26,7 @@ import numpy as np
 
 from ..datasets import DATASETS, make_dataset, one_hot
 from ..engine import ACTIVATIONS, Cache, Gradients, Network, make_optimizer
+from ..engine.layers import dropout_backward
 
 Array = np.ndarray
 MAX_HIDDEN_LAYERS = 3
@@ -127,7 +128,7 @@ def _M(name: str, latex: str, values: Array) -> Matrix:
 def trace_step(net: Network, X: Array, Y: Array, learning_rate: float = 0.5, l2: float = 0.0) -> StepTrace:
     """Run one full-batch SGD step of ``net`` on X: (n_x, m), Y: (n_y, m) through the engine
     and cut it into stages. ``net`` is not modified; ``trace.updated`` holds the new weights."""
-    cache = net.forward(X)
+    cache = net.forward(X, update_state=False)  # a training-mode pass that leaves net exactly as it was
     cost = net.cost(cache, Y, l2)
     grads = net.backward(cache, Y, l2=l2, input_gradient=False)
     updated = net.copy()
@@ -149,9 +150,13 @@ def _forward_stages(t: StepTrace) -> list[Stage]:
         )
     ]
     for l in range(1, net.L + 1):
-        W, b, A_prev, Z, A = net.W[l], net.b[l], cache.A[l - 1], cache.Z[l], cache.A[l]
+        W, b, A_prev, Z = net.W[l], net.b[l], cache.A[l - 1], cache.Z[l]
         n_l = W.shape[0]
         product = W @ A_prev
+        normed = cache.Z_norm is not None and cache.Z_norm[l] is not None
+        if normed:
+            stages += _batch_norm_forward_stages(t, l)
+            continue
         stages.append(Stage(
             f"forward-Z{l}", "forward", l, f"Layer {l}: linear step Z[{l}]",
             rf"Z^{{[{l}]}} = W^{{[{l}]}} A^{{[{l - 1}]}} + b^{{[{l}]}}",
@@ -168,17 +173,93 @@ def _forward_stages(t: StepTrace) -> list[Stage]:
                     ("+", "="), f"Broadcasting made visible: b[{l}] copied into all {m} columns."),
             ),
         ))
-        is_output = l == net.L
-        name = net.output_activation if is_output else net.hidden_activation
-        where = "output layer" if is_output else "hidden layer"
+        stages += _activation_stages(t, l)
+    return stages
+
+
+def _activation_stages(t: StepTrace, l: int) -> list[Stage]:
+    """A[l] = g(Z̃[l]) (Z̃ = Z without batch norm), then dropout and the skip where they are on."""
+    net, cache, m = t.net, t.cache, t.m
+    is_output = l == net.L
+    name = net.output_activation if is_output else net.hidden_activation
+    where = "output layer" if is_output else "hidden layer"
+    normed = cache.Z_norm is not None and cache.Z_norm[l] is not None
+    dropped = cache.D is not None and cache.D[l] is not None
+    skip = not is_output and bool(getattr(net, "skip", [False] * (net.L + 1))[l])
+    z_name, z_tex = (f"Z̃[{l}]", rf"\tilde Z^{{[{l}]}}") if normed else (f"Z[{l}]", rf"Z^{{[{l}]}}")
+    out_name, out_tex = (f"G[{l}]", rf"G^{{[{l}]}}") if (dropped or skip) else (f"A[{l}]", rf"A^{{[{l}]}}")
+    Z, G = cache.Z_tilde[l], cache.G[l]
+    stages = [Stage(
+        f"forward-A{l}", "forward", l, f"Layer {l}: activation {out_name} = {name}({z_name})",
+        rf"{out_tex} = {_g(name)}\bigl({z_tex}\bigr), \qquad " + ACTIVATION_LATEX[name][0],
+        f"The {where} applies {name} to every entry of {z_name} separately; the shape stays "
+        f"{Z.shape[0]}×{m}." + (" These are the predictions Ŷ = A[L]." if is_output else "")
+        + (" Dropout and the skip come next." if dropped and skip else " Dropout comes next." if dropped
+           else " The skip comes next." if skip else ""),
+        (Row((_M(z_name, z_tex, Z), _M(out_name, out_tex, G)), (f"→ {name} →",)),),
+    )]
+    if dropped:
+        keep = net.keep_prob
+        D = cache.D[l].astype(float)
+        after = cache.A[l] if not skip else G * D / keep
+        name_after = f"A[{l}]" if not skip else f"G[{l}] after dropout"
         stages.append(Stage(
-            f"forward-A{l}", "forward", l, f"Layer {l}: activation A[{l}] = {name}(Z[{l}])",
-            rf"A^{{[{l}]}} = {_g(name)}\bigl(Z^{{[{l}]}}\bigr), \qquad " + ACTIVATION_LATEX[name][0],
-            f"The {where} applies {name} to every entry of Z[{l}] separately; the shape stays "
-            f"{Z.shape[0]}×{m}." + (" These are the predictions Ŷ = A[L]." if is_output else ""),
-            (Row((_M(f"Z[{l}]", rf"Z^{{[{l}]}}", Z), _M(f"A[{l}]", rf"A^{{[{l}]}}", A)), (f"→ {name} →",)),),
+            f"forward-D{l}", "forward", l, f"Layer {l}: inverted dropout, keep_prob = {keep:g}",
+            rf"D^{{[{l}]}} = (\text{{rand}} < {keep:g}), \qquad A^{{[{l}]}} = G^{{[{l}]}} \odot D^{{[{l}]}} / {keep:g}",
+            f"Each unit is kept for each example with probability keep_prob = {keep:g} (a 1 in the mask D) or "
+            f"switched off (0): here {int(D.sum())} of {D.size} entries are kept. Dividing by keep_prob keeps the "
+            "expected value of A the same, so nothing changes at test time, where no unit is dropped. Backward "
+            "uses the same mask.",
+            (Row((_M(f"G[{l}]", rf"G^{{[{l}]}}", G), _M(f"D[{l}]", rf"D^{{[{l}]}}", D),
+                  _M(name_after, rf"A^{{[{l}]}}", after)), ("⊙", f"÷ {keep:g} =")),),
+        ))
+    if skip:
+        before = cache.A[l] - cache.A[l - 2]
+        stages.append(Stage(
+            f"forward-skip{l}", "forward", l, f"Layer {l}: residual connection from A[{l - 2}]",
+            rf"A^{{[{l}]}} = g\bigl(Z^{{[{l}]}}\bigr) + A^{{[{l - 2}]}}",
+            f"The input of layer {l - 1} is added to this layer's output: a path around two layers, along which "
+            "the gradient flows back unchanged.",
+            (Row((_M(f"g(Z[{l}])", rf"G^{{[{l}]}}", before), _M(f"A[{l - 2}]", rf"A^{{[{l - 2}]}}", cache.A[l - 2]),
+                  _M(f"A[{l}]", rf"A^{{[{l}]}}", cache.A[l])), ("+", "=")),),
         ))
     return stages
+
+
+def _batch_norm_forward_stages(t: StepTrace, l: int) -> list[Stage]:
+    """Z[l] = W A (no b), then μ, σ², Z_norm and Z̃ = γ Z_norm + β, then the activation."""
+    net, cache, m = t.net, t.cache, t.m
+    W, A_prev, Z = net.W[l], cache.A[l - 1], cache.Z[l]
+    mu, var, Z_norm, Z_tilde = cache.mu[l], cache.var[l], cache.Z_norm[l], cache.Z_tilde[l]
+    gamma, beta = net.gamma[l], net.beta[l]
+    eps = net.bn_epsilon
+    linear = Stage(
+        f"forward-Z{l}", "forward", l, f"Layer {l}: linear step Z[{l}] (batch norm: no b)",
+        rf"Z^{{[{l}]}} = W^{{[{l}]}} A^{{[{l - 1}]}}",
+        f"Each row of W[{l}] holds one unit's weights; multiplying by A[{l - 1}] gives every unit's weighted sum "
+        f"for every example at once. With batch normalization b[{l}] is not used: subtracting the mean would "
+        f"cancel it, and β[{l}] does its job.",
+        (Row((_M(f"W[{l}]", rf"W^{{[{l}]}}", W), _M(f"A[{l - 1}]", rf"A^{{[{l - 1}]}}", A_prev),
+              _M(f"Z[{l}]", rf"Z^{{[{l}]}}", Z)), ("·", "=")),),
+    )
+    norm = Stage(
+        f"forward-BN{l}", "forward", l, f"Layer {l}: batch normalization of Z[{l}]",
+        r"\mu = \tfrac{1}{m}\textstyle\sum_i Z^{(i)},\quad \sigma^2 = \tfrac{1}{m}\sum_i (Z^{(i)}-\mu)^2,\quad "
+        r"Z_{\text{norm}} = \frac{Z-\mu}{\sqrt{\sigma^2+\varepsilon}},\quad \tilde Z = \gamma \odot Z_{\text{norm}} + \beta",
+        f"Every unit (row) is normalized over the m = {m} examples of the batch: minus its mean μ, divided by "
+        f"its standard deviation √(σ² + ε) with ε = {eps:g}. Then the learned γ[{l}] and β[{l}] (one per unit, "
+        "broadcast over the columns) scale and shift it, so the network can undo the normalization where it "
+        "helps. At test time the running averages of μ and σ² replace the batch's.",
+        (
+            Row((_M(f"Z[{l}]", rf"Z^{{[{l}]}}", Z), _M("μ", r"\mu", mu), _M("σ²", r"\sigma^2", var),
+                 _M(f"Z_norm[{l}]", rf"Z_{{\text{{norm}}}}^{{[{l}]}}", Z_norm)),
+                ("mean →", "variance →", "→ normalize →"), "Each row of Z_norm now has mean 0 and variance ≈ 1."),
+            Row((_M(f"γ[{l}]", rf"\gamma^{{[{l}]}}", gamma), _M(f"Z_norm[{l}]", rf"Z_{{\text{{norm}}}}^{{[{l}]}}", Z_norm),
+                 _M(f"β[{l}]", rf"\beta^{{[{l}]}}", beta), _M(f"Z̃[{l}]", rf"\tilde Z^{{[{l}]}}", Z_tilde)),
+                ("⊙", "+", "="), "γ starts at 1 and β at 0: at first Z̃ = Z_norm."),
+        ),
+    )
+    return [linear, norm, *_activation_stages(t, l)]
 
 
 def _cost_stage(t: StepTrace) -> Stage:
@@ -235,27 +316,97 @@ def _backward_stages(t: StepTrace) -> list[Stage]:
         ))
         if l == 1:
             break
-        hidden = net.hidden_activation
-        g_prime = ACTIVATIONS[hidden].grad(cache.Z[l - 1], cache.A[l - 1])
-        stages.append(Stage(
-            f"backward-dA{l - 1}", "backward", l - 1, f"Back to layer {l - 1}: dA[{l - 1}]",
-            rf"dA^{{[{l - 1}]}} = W^{{[{l}]T}} dZ^{{[{l}]}}",
-            f"The error flows back through the same weights, transposed: each unit of layer {l - 1} "
-            f"collects the errors of the units it feeds, weighted by W[{l}].",
-            (Row((_M(f"W[{l}]ᵀ", rf"W^{{[{l}]T}}", net.W[l].T), _M(f"dZ[{l}]", rf"dZ^{{[{l}]}}", grads.dZ[l]),
-                  _M(f"dA[{l - 1}]", rf"dA^{{[{l - 1}]}}", grads.dA[l - 1])), ("·", "=")),),
-        ))
-        stages.append(Stage(
-            f"backward-dZ{l - 1}", "backward", l - 1, f"Layer {l - 1}: dZ[{l - 1}] through {hidden}'",
-            rf"dZ^{{[{l - 1}]}} = dA^{{[{l - 1}]}} \odot g'\bigl(Z^{{[{l - 1}]}}\bigr), \qquad "
-            + ACTIVATION_LATEX[hidden][1],
-            f"Multiply entry by entry (⊙) with the slope of {hidden} at Z[{l - 1}]. Where the slope is "
-            "near 0 (a saturated or dead unit) the error stops here.",
-            (Row((_M(f"dA[{l - 1}]", rf"dA^{{[{l - 1}]}}", grads.dA[l - 1]),
-                  _M(f"g'(Z[{l - 1}])", rf"g'(Z^{{[{l - 1}]}})", g_prime),
-                  _M(f"dZ[{l - 1}]", rf"dZ^{{[{l - 1}]}}", grads.dZ[l - 1])), ("⊙", "=")),),
-        ))
+        stages += _hidden_backward_stages(t, l - 1)
     return stages
+
+
+def _hidden_backward_stages(t: StepTrace, k: int) -> list[Stage]:
+    """From dZ[k+1] back to dZ[k]: through W[k+1]ᵀ, the skip, dropout, g' and batch norm."""
+    net, cache, grads = t.net, t.cache, t.grads
+    hidden = net.hidden_activation
+    skip_from = k + 2 < net.L and bool(getattr(net, "skip", [False] * (net.L + 1))[k + 2])
+    caption = (f"The error flows back through the same weights, transposed: each unit of layer {k} collects the "
+               f"errors of the units it feeds, weighted by W[{k + 1}].")
+    formula = rf"dA^{{[{k}]}} = W^{{[{k + 1}]T}} dZ^{{[{k + 1}]}}"
+    if skip_from:
+        formula += rf" + dA^{{[{k + 2}]}}"
+        caption += f" The skip A[{k + 2}] = … + A[{k}] adds dA[{k + 2}] unchanged: the shortcut for the gradient."
+    terms = [_M(f"W[{k + 1}]ᵀ", rf"W^{{[{k + 1}]T}}", net.W[k + 1].T), _M(f"dZ[{k + 1}]", rf"dZ^{{[{k + 1}]}}", grads.dZ[k + 1])]
+    operators = ["·"]
+    if skip_from:
+        terms.append(_M(f"dA[{k + 2}]", rf"dA^{{[{k + 2}]}}", grads.dA[k + 2]))
+        operators.append("+")
+    stages = [Stage(
+        f"backward-dA{k}", "backward", k, f"Back to layer {k}: dA[{k}]", formula, caption,
+        (Row((*terms, _M(f"dA[{k}]", rf"dA^{{[{k}]}}", grads.dA[k])), (*operators, "=")),),
+    )]
+    dG = grads.dA[k]
+    if cache.D is not None and cache.D[k] is not None:
+        keep = net.keep_prob
+        D = cache.D[k].astype(float)
+        dG = dropout_backward(grads.dA[k], cache.D[k], keep)
+        stages.append(Stage(
+            f"backward-D{k}", "backward", k, f"Layer {k}: back through dropout (the same mask)",
+            rf"dG^{{[{k}]}} = dA^{{[{k}]}} \odot D^{{[{k}]}} / {keep:g}",
+            f"A unit switched off in the forward pass gets no gradient: the same mask D[{k}] zeroes it, and the "
+            "kept ones are divided by keep_prob again.",
+            (Row((_M(f"dA[{k}]", rf"dA^{{[{k}]}}", grads.dA[k]), _M(f"D[{k}]", rf"D^{{[{k}]}}", D),
+                  _M(f"dG[{k}]", rf"dG^{{[{k}]}}", dG)), ("⊙", f"÷ {keep:g} =")),),
+        ))
+    normed = cache.Z_norm is not None and cache.Z_norm[k] is not None
+    z_name, z_tex = (f"Z̃[{k}]", rf"\tilde Z^{{[{k}]}}") if normed else (f"Z[{k}]", rf"Z^{{[{k}]}}")
+    d_name, d_tex = (f"dZ̃[{k}]", rf"d\tilde Z^{{[{k}]}}") if normed else (f"dZ[{k}]", rf"dZ^{{[{k}]}}")
+    dZ_act = grads.dZ_tilde[k] if normed else grads.dZ[k]
+    g_prime = ACTIVATIONS[hidden].grad(cache.Z_tilde[k], cache.G[k])
+    g_source = f"dG[{k}]" if dG is not grads.dA[k] else f"dA[{k}]"
+    stages.append(Stage(
+        f"backward-dZ{k}", "backward", k, f"Layer {k}: {d_name} through {hidden}'",
+        rf"{d_tex} = {g_source.replace('[', '^{[').replace(']', ']}')} \odot g'\bigl({z_tex}\bigr), \qquad "
+        + ACTIVATION_LATEX[hidden][1],
+        f"Multiply entry by entry (⊙) with the slope of {hidden} at {z_name}. Where the slope is near 0 (a "
+        "saturated or dead unit) the error stops here.",
+        (Row((_M(g_source, g_source, dG), _M(f"g'({z_name})", rf"g'({z_tex})", g_prime),
+              _M(d_name, d_tex, dZ_act)), ("⊙", "=")),),
+    ))
+    if normed:
+        stages.append(_batch_norm_backward_stage(t, k))
+    return stages
+
+
+def _batch_norm_backward_stage(t: StepTrace, k: int) -> Stage:
+    """dγ, dβ and dZ from dZ̃, through the batch statistics."""
+    net, cache, grads, m = t.net, t.cache, t.grads, t.m
+    Z_norm, var, gamma = cache.Z_norm[k], cache.var[k], net.gamma[k]
+    dZt, dgamma, dbeta = grads.dZ_tilde[k], grads.dgamma[k], grads.dbeta[k]
+    return Stage(
+        f"backward-BN{k}", "backward", k, f"Layer {k}: back through batch normalization",
+        r"d\gamma = \tfrac1m \textstyle\sum_i d\tilde Z \odot Z_{\text{norm}},\quad d\beta = \tfrac1m \sum_i d\tilde Z,"
+        r"\quad dZ = \frac{\gamma}{\sqrt{\sigma^2+\varepsilon}}\bigl(d\tilde Z - d\beta - Z_{\text{norm}} \odot d\gamma\bigr)",
+        f"γ[{k}] and β[{k}] get their gradients like W and b (averaged over the m = {m} examples). The error "
+        "reaching Z has two extra terms: every example moved the batch's μ and σ², so each column's error "
+        "depends on all the others. db[{k}] is 0: b is not used under batch norm.".replace("{k}", str(k)),
+        (
+            Row((_M(f"dZ̃[{k}]", rf"d\tilde Z^{{[{k}]}}", dZt), _M(f"Z_norm[{k}]", rf"Z_{{\text{{norm}}}}^{{[{k}]}}", Z_norm),
+                 _M(f"dγ[{k}]", rf"d\gamma^{{[{k}]}}", dgamma), _M(f"dβ[{k}]", rf"d\beta^{{[{k}]}}", dbeta)),
+                ("⊙ → mean →", "   ", "   "), "dγ: mean of dZ̃ ⊙ Z_norm over the examples; dβ: mean of dZ̃."),
+            Row((_M(f"dZ̃[{k}]", rf"d\tilde Z^{{[{k}]}}", dZt), _M("γ/√(σ²+ε)", r"\gamma/\sqrt{\sigma^2+\varepsilon}",
+                 gamma / np.sqrt(var + net.bn_epsilon)), _M(f"dZ[{k}]", rf"dZ^{{[{k}]}}", grads.dZ[k])),
+                ("→", "→ dZ =")),
+        ),
+    )
+
+
+def _gamma_beta_rows(t: StepTrace, l: int) -> tuple[Row, ...]:
+    """With batch norm, γ[l] and β[l] are updated like W and b."""
+    net, grads, new, alpha = t.net, t.grads, t.updated, t.learning_rate
+    if not getattr(net, "batch_norm", False) or l == net.L:
+        return ()
+    return tuple(
+        Row((_M(f"{name}[{l}]", rf"\{tex}^{{[{l}]}}", getattr(net, key)[l]),
+             _M(f"d{name}[{l}]", rf"d\{tex}^{{[{l}]}}", getattr(grads, "d" + key)[l]),
+             _M(f"new {name}[{l}]", rf"\{tex}^{{[{l}]}}", getattr(new, key)[l])), (f"− {alpha:g} ×", "="))
+        for name, key, tex in (("γ", "gamma", "gamma"), ("β", "beta", "beta"))
+    )
 
 
 def _update_stages(t: StepTrace) -> list[Stage]:
@@ -273,6 +424,7 @@ def _update_stages(t: StepTrace) -> list[Stage]:
                      _M(f"new W[{l}]", rf"W^{{[{l}]}}", new.W[l])), (f"− {alpha:g} ×", "=")),
                 Row((_M(f"b[{l}]", rf"b^{{[{l}]}}", net.b[l]), _M(f"db[{l}]", rf"db^{{[{l}]}}", grads.db[l]),
                      _M(f"new b[{l}]", rf"b^{{[{l}]}}", new.b[l])), (f"− {alpha:g} ×", "=")),
+                *_gamma_beta_rows(t, l),
             ),
         ))
     return stages
@@ -320,11 +472,12 @@ def mini_batch(dataset: str, m: int = BATCH_SIZE, seed: int = 0) -> tuple[Array,
 
 def small_network(
     n_x: int, hidden_sizes: tuple[int, ...], n_y: int, hidden_activation: str = "tanh",
-    output_activation: str = "sigmoid", seed: int = 0, bias_scale: float = 0.1,
+    output_activation: str = "sigmoid", seed: int = 0, bias_scale: float = 0.1, **options,
 ) -> Network:
     """A Xavier-initialised network whose biases get small random values (0.1·N(0,1)), so
-    that the broadcast of b is visible and ReLU units sit away from their kink at 0."""
-    net = Network((n_x, *hidden_sizes, n_y), hidden_activation, output_activation, "xavier", seed)
+    that the broadcast of b is visible and ReLU units sit away from their kink at 0.
+    ``options``: the Network's batch_norm, residual and keep_prob."""
+    net = Network((n_x, *hidden_sizes, n_y), hidden_activation, output_activation, "xavier", seed, **options)
     rng = np.random.default_rng([seed, 1])
     for l in range(1, net.L + 1):
         net.set_layer(l, b=bias_scale * rng.standard_normal((net.layer_sizes[l], 1)))

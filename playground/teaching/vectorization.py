@@ -134,7 +134,7 @@ def layer_inputs(net, X: Array, layer: int, m: int) -> Array:
     if not 1 <= layer <= net.L:
         raise ValueError(f"layer must be between 1 and {net.L}, got {layer}")
     columns = np.resize(np.arange(X.shape[1]), m)
-    return net.forward(X[:, columns]).A[layer - 1]
+    return net.forward(X[:, columns], training=False).A[layer - 1]  # evaluation mode: no dropout, no running-average update
 
 
 def speed_sentence(timing: Timing) -> str:

@@ -22,7 +22,8 @@ KEYS = DIGITS
 def initial_network(session: TrainingSession) -> Network:
     """The network as it was before the first update: same architecture, same weight seed."""
     s = session.settings
-    return Network(session.layer_sizes, s.activation, session.output_activation, s.initializer_spec, s.weight_seed)
+    return Network(session.layer_sizes, s.activation, session.output_activation, s.initializer_spec, s.weight_seed,
+                   **s.network_options())
 
 
 def _request() -> None:

@@ -40,7 +40,9 @@ MAX_CHECK_PARAMETERS = 5_000  # two forward passes per parameter; keep the check
 DEFAULTS = {
     "source": "build", "dataset": "xor_gate", "hidden": "3", "activation": "tanh", "weight_seed": 0,
     "data_seed": 0, "learning_rate": 0.5, "stage": 0, "epsilon": 1e-6, "bug": NO_BUG,
+    "batch_norm": False, "residual": False, "dropout": 0.0,
 }
+DROPOUT_RATES = (0.0, 0.25, 0.5)
 VERDICT_STYLE = {"pass": "background-color: #d3f9d8", "warn": "background-color: #fff3bf",
                  "fail": "background-color: #ffc9c9"}
 VERDICT_TEXT = {"pass": "pass", "warn": "warn", "fail": "FAIL"}
@@ -82,17 +84,33 @@ def setup_controls() -> Setup | None:
         data_seed = c[4].number_input("Data seed", 0, 9999, step=1, key=KEYS.key("data_seed"),
                                       help="Which 4 examples are drawn (logic gates always give all 4).")
         learning_rate = c[5].select_slider("Learning rate α", LEARNING_RATES, key=KEYS.key("learning_rate"))
+        f = st.columns([1.3, 1.6, 2.2, 2.9], vertical_alignment="center")
+        batch_norm = f[0].toggle("Batch norm", key=KEYS.key("batch_norm"),
+                                 help="Normalize every hidden layer's z over the 4 examples, then γ·z + β.")
+        residual = f[1].toggle("Residual skips", key=KEYS.key("residual"),
+                               help="A[l] = g(Z[l]) + A[l−2]: needs 3 hidden layers with equal widths two apart, e.g. 3,3,3.")
+        dropout = f[2].segmented_control("Dropout rate", DROPOUT_RATES, key=KEYS.key("dropout"),
+                                         format_func=lambda v: f"{v:g}") or 0.0
     try:
         hidden = parse_hidden_sizes(hidden_text)
     except ValueError as error:
         st.error(f"{error}. Showing one hidden layer of 3 units instead.")
         hidden = (3,)
     X, Y, output = mini_batch(dataset, BATCH_SIZE, int(data_seed))
-    net = small_network(X.shape[0], hidden, Y.shape[0], activation, output, seed=int(weight_seed))
+    options = {"batch_norm": batch_norm, "residual": residual, "keep_prob": 1.0 - float(dropout)}
+    try:
+        net = small_network(X.shape[0], hidden, Y.shape[0], activation, output, seed=int(weight_seed), **options)
+    except ValueError as error:  # residual skips with widths that do not match
+        st.error(f"{error}.")
+        net = small_network(X.shape[0], hidden, Y.shape[0], activation, output, seed=int(weight_seed),
+                            **{**options, "residual": False})
     arch = "-".join(map(str, net.layer_sizes))
+    extras = [name for name, on in (("batch norm", net.batch_norm), ("residual skips", net.residual),
+                                    (f"dropout rate {net.dropout:g}", net.keep_prob < 1)) if on]
     return Setup(net, X, Y, float(learning_rate), 0.0,
-                 f"A {arch} network ({activation} hidden, {output} output) on 4 examples of "
-                 f"{DATASETS[dataset].label}; biases start at small random values so their broadcast shows.")
+                 f"A {arch} network ({activation} hidden, {output} output{', ' + ', '.join(extras) if extras else ''}) "
+                 f"on 4 examples of {DATASETS[dataset].label}; biases start at small random values so their "
+                 "broadcast shows.")
 
 
 def _playground_setup() -> Setup | None:
