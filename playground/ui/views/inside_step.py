@@ -84,7 +84,7 @@ def setup_controls() -> Setup | None:
         data_seed = c[4].number_input("Data seed", 0, 9999, step=1, key=KEYS.key("data_seed"),
                                       help="Which 4 examples are drawn (logic gates always give all 4).")
         learning_rate = c[5].select_slider("Learning rate α", LEARNING_RATES, key=KEYS.key("learning_rate"))
-        f = st.columns([1.3, 1.6, 2.2, 2.9], vertical_alignment="center")
+        f = st.columns([1.6, 1.8, 2.2, 2.4], vertical_alignment="center")
         batch_norm = f[0].toggle("Batch norm", key=KEYS.key("batch_norm"),
                                  help="Normalize every hidden layer's z over the 4 examples, then γ·z + β.")
         residual = f[1].toggle("Residual skips", key=KEYS.key("residual"),
@@ -135,14 +135,25 @@ def _playground_setup() -> Setup | None:
 
 def _move(delta: int, n: int) -> None:
     key = KEYS.key("stage")
-    st.session_state[key] = min(max(st.session_state.get(key, 0) + delta, 0), n - 1)
+    st.session_state[key] = min(max(_stage_index(st.session_state.get(key, 0), n) + delta, 0), n - 1)
+
+
+def _stage_index(value, n: int) -> int:
+    """The stored stage as an index in 0..n-1. When the stages change (another network: a
+    different count, or new titles such as the batch-norm stages), the browser can send back the
+    old label ("3 of 9 · Layer 1: …") instead of an index: keep its number where it still fits."""
+    if isinstance(value, str):
+        head = value.split(" of ", 1)[0].strip()
+        value = int(head) - 1 if head.isdigit() else 0
+    if not isinstance(value, int):
+        return 0
+    return value if 0 <= value < n else n - 1
 
 
 def stage_navigator(titles: list[str]) -> int:
     """Back / stage selector / Next. Returns the index of the stage to show."""
     n, key = len(titles), KEYS.key("stage")
-    if not 0 <= st.session_state.get(key, 0) < n:
-        st.session_state[key] = n - 1
+    st.session_state[key] = _stage_index(st.session_state.get(key, 0), n)
     index = st.session_state[key]
     back, select, forward = st.columns([1.4, 5, 1.4], vertical_alignment="bottom")
     back.button("◀ Back", key=KEYS.key("back"), on_click=_move, args=(-1, n), disabled=index == 0, width="stretch")
