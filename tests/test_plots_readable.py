@@ -91,3 +91,9 @@ def test_small_weights_are_fainter_than_large_ones():
     faint = min(edges, key=lambda t: t.line.width)
     strong = max(edges, key=lambda t: t.line.width)
     assert faint.opacity < strong.opacity
+
+
+def test_a_title_given_by_the_page_is_kept():
+    W, b = _net((2, 4, 1))
+    assert network_figure((2, 4, 1), W, b, title="Network: 3 of 12 weights have |w| < 0.01").layout.title.text \
+        == "Network: 3 of 12 weights have |w| < 0.01"

@@ -48,8 +48,8 @@ def cost_figure(
         yaxis2={"title": {"text": f"{metric_name} (dotted)"}, "range": [low, 1.02], "overlaying": "y", "side": "right",
                 "showgrid": False, "tickmode": "array", "tickvals": ticks.tolist(), "ticklabelstandoff": 4,
                 "tickformat": ".0%" if metric_name == "accuracy" else ".2f"},
-        legend={"orientation": "h", "yref": "container", "y": 0.985, "yanchor": "top", "x": 1, "xanchor": "right",
-                "font": {"size": size}},
+        legend={"orientation": "h", "yref": "container", "y": 0.985, "yanchor": "top", "xref": "container", "x": 0.99,
+                "xanchor": "right", "font": {"size": size}},
         hovermode="x unified",
         margin={"l": int(4.3 * size), "r": int(4.6 * size), "t": int(2.2 * size + 16), "b": int(2.6 * size + 10)},
     ))
@@ -143,11 +143,11 @@ def gradient_figure(
         # Left panel: room on the right of the longest bar for its "sat. 60%" label.
         # Left panel: the value is written beside each bar (no ticks to crowd), with room on the
         # right of the longest bar for it.
-        xaxis={"domain": [0, 0.42], "title": {"text": "now (log)"}, **log_axis, "showticklabels": False,
+        xaxis={"domain": [0, 0.4], "title": {"text": "now (log)"}, **log_axis, "showticklabels": False,
                "range": [bottom, top + 0.25 * span + 0.6]},
         yaxis={"type": "category", "autorange": "reversed", "tickmode": "array", "tickvals": names,
                "ticktext": ticktext, "ticklabelstandoff": 4},
-        xaxis2={"domain": [0.58, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5},
+        xaxis2={"domain": [0.62, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5},
         yaxis2={"anchor": "x2", "range": [bottom, top], "ticklabelstandoff": 6, **log_axis},
         bargap=0.25,
         margin=margin,

@@ -180,9 +180,11 @@ def network_figure(
         textposition="middle left", textfont={"size": label_size}, hoverinfo="skip", showlegend=False,
     ))
     labels = ["input"] + [f"layer {l}" if L <= 5 else str(l) for l in range(1, L)] + ["output"]
-    title = "Network: what each neuron responds to"
-    if shown < total:
-        title = f"Network: the {shown:,} strongest of {total:,} weights"
+    if title is None:
+        title = (f"The {shown:,} strongest of {total:,} weights" if shown < total
+                 else "What each neuron responds to")
+    elif shown < total:
+        title = f"{title} ({shown:,} of {total:,} drawn)"
     return go.Figure(traces, layout(
         title, height, big,
         xaxis={"tickvals": list(range(L + 1)), "ticktext": labels, "showgrid": False, "zeroline": False,
