@@ -11,7 +11,7 @@ from playground.plots.network import network_figure
 from playground.settings import Settings
 from playground.training import TrainingSession
 from playground.ui.stream.charts import cost_chart, figure_chart, gradient_chart
-from playground.ui.stream.scheduler import MAX_IN_FLIGHT, LiveView, Outbox, Registry, Scheduler
+from playground.ui.stream.scheduler import MAX_IN_FLIGHT, PAGE_SHARE, LiveView, Outbox, Registry, Scheduler
 from playground.ui.stream.wire import Quantized, decode, encode
 
 
@@ -172,6 +172,10 @@ def test_cpu_share_caps_one_session_and_splits_the_total():
     registry = Registry(clock=clock)
     scheduler = Scheduler(registry, session_share=0.25, total_share=0.8)
     assert scheduler.share(1) == 0.25
+    assert scheduler.share(30) == pytest.approx(0.8 / 30)
+    scheduler.page_running()  # a burst of reruns (Play clicks): the scheduler steps back for a moment
+    assert scheduler.share(30) == pytest.approx(PAGE_SHARE / 30)
+    clock.t += 1.0
     assert scheduler.share(30) == pytest.approx(0.8 / 30)
     entry, outbox = live(registry, "a")
     entry.play()

@@ -82,7 +82,12 @@ def thumbnail_png(values: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def network_figure(
+def network_figure(*args, **kwargs) -> go.Figure:
+    """The network diagram (arguments and drawing: ``network_parts``)."""
+    return go.Figure(*network_parts(*args, **kwargs))
+
+
+def network_parts(
     layer_sizes: tuple[int, ...],
     W: list,
     b: list,
@@ -92,8 +97,11 @@ def network_figure(
     big: bool = False,
     near_zero: float | None = None,
     title: str | None = None,
-) -> go.Figure:
-    """W, b: the network's lists (index 0 unused). unit_grids: list over layers 0..L of
+) -> tuple[list[dict], dict]:
+    """The diagram's traces and layout as plain Plotly dicts (no validation: the live socket
+    rebuilds them several times a second; ``network_figure`` wraps them in a Figure).
+
+    W, b: the network's lists (index 0 unused). unit_grids: list over layers 0..L of
     (n[l], R, R) activation grids (layer 0 = the input features) or None for plain nodes.
     near_zero: weights with |w| below it are drawn as thin dotted grey lines (switched off,
     e.g. by L1) instead of by sign and size.
@@ -132,14 +140,15 @@ def network_figure(
     for (colour, width_bin), (xs_, ys_) in sorted(groups.items(), key=lambda item: item[0][1]):
         faint = width_bin < 0  # near-zero weights: underneath the others, dotted
         width, opacity = (1.0, 0.75) if faint else EDGE_STYLE[width_bin]
-        traces.append(go.Scatter(
-            x=np.array(xs_), y=np.array(ys_), mode="lines", hoverinfo="skip", showlegend=False,
+        traces.append(dict(
+            type="scatter", x=np.array(xs_), y=np.array(ys_), mode="lines", hoverinfo="skip", showlegend=False,
             line={"color": colour, "width": width * (1.3 if big else 1.0), "dash": "dot" if faint else "solid"},
             opacity=opacity,
         ))
-    traces.append(go.Scatter(
-        x=np.array(mid_x), y=np.array(mid_y), mode="markers", marker={"size": 6, "color": "rgba(0,0,0,0)"},
-        text=mid_text, hoverinfo="text", showlegend=False, name="weights",
+    traces.append(dict(
+        type="scatter", x=np.array(mid_x), y=np.array(mid_y), mode="markers",
+        marker={"size": 6, "color": "rgba(0,0,0,0)"}, text=mid_text, hoverinfo="text", showlegend=False,
+        name="weights",
     ))
 
     # Nodes: a thumbnail of each unit's response over the plane (layout images, on top of the
@@ -165,9 +174,9 @@ def network_figure(
             node_x.append(l)
             node_y.append(ys[l][j])
             node_text.append(f"input {names[j]}" if l == 0 else f"layer {l}, unit {j + 1}<br>b = {float(b[l][j, 0]):.3f}")
-    traces.append(go.Scatter(
-        x=np.array(node_x), y=np.array(node_y), mode="markers", text=node_text, hoverinfo="text", showlegend=False,
-        marker={"symbol": "square", "size": 2 if unit_grids is not None else 18,
+    traces.append(dict(
+        type="scatter", x=np.array(node_x), y=np.array(node_y), mode="markers", text=node_text, hoverinfo="text",
+        showlegend=False, marker={"symbol": "square", "size": 2 if unit_grids is not None else 18,
                 "color": "#dee2e6" if unit_grids is None else "rgba(0,0,0,0)",
                 "line": {"color": "#495057", "width": 1 if unit_grids is None else 0}},
     ))
@@ -175,8 +184,8 @@ def network_figure(
     margin = {"l": 8, "r": 8, "t": int(1.7 * (size + 3) + 8), "b": int(1.6 * size + 14)}
     unit_px = (height - margin["t"] - margin["b"]) / (max_n + 0.2)
     label_size = int(max(11, min(size, 0.75 * unit_px)))
-    traces.append(go.Scatter(
-        x=[-LAYER_SHARE / 2 - 0.05] * layer_sizes[0], y=list(ys[0]), mode="text", text=names,
+    traces.append(dict(
+        type="scatter", x=[-LAYER_SHARE / 2 - 0.05] * layer_sizes[0], y=list(ys[0]), mode="text", text=names,
         textposition="middle left", textfont={"size": label_size}, hoverinfo="skip", showlegend=False,
     ))
     labels = ["input"] + [f"layer {l}" if L <= 5 else str(l) for l in range(1, L)] + ["output"]
@@ -185,11 +194,11 @@ def network_figure(
                  else "What each neuron responds to")
     elif shown < total:
         title = f"{title} ({shown:,} of {total:,} drawn)"
-    return go.Figure(traces, layout(
+    return traces, layout(
         title, height, big,
         xaxis={"tickvals": list(range(L + 1)), "ticktext": labels, "showgrid": False, "zeroline": False,
                "range": [-LAYER_SHARE / 2 - LABEL_ROOM, L + LAYER_SHARE / 2 + 0.05], "fixedrange": True},
         yaxis={"visible": False, "range": [-max_n / 2 - 0.1, max_n / 2 + 0.1], "fixedrange": True},
         images=images,
         margin=margin,
-    ))
+    )

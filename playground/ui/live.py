@@ -106,6 +106,7 @@ def transport_controls(
     on_new_weights: Callable[[], None] | None = None,
 ) -> None:
     """Play/Pause, Step (with its size), Reset and (optionally) New weights, in one row."""
+    stream.page_running()
     keys = Keys(prefix)
     playing = is_playing(prefix)
     session = get_session()
@@ -155,6 +156,7 @@ def live_area(
     if entry is not None:
         with entry.lock:
             session = get_session()
+            stream.page_running()
             entry.attach(session, view(session))
             if st.session_state.pop(keys.playing, False) and not session.diverged:
                 entry.play()  # the rerun loop was playing before the socket took over

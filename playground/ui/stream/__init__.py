@@ -56,7 +56,7 @@ Chart ops (applied in order to the chart drawn by the page with that key)::
     {"op": "extend", "traces": [0, 1], "x": [arr, arr], "y": [arr, arr]}    # Plotly.extendTraces
     {"op": "restyle", "traces": [0], "update": {"y": [arr], "text": [[...]]}}  # Plotly.restyle
     {"op": "relayout", "update": {"yaxis.range": [-3, 1]}}                   # Plotly.relayout
-    {"op": "react", "data": [trace, ...]}          # new data, the chart's own layout (Plotly.react)
+    {"op": "react", "data": [trace, ...], "layout": {...}}  # new data (and layout, if given) (Plotly.react)
     {"op": "figure", "figure": "<plotly json>"}    # a whole figure (slow views of the other pages)
 
 A ``state`` message (after hello/pause/step/reset/diverged) carries everything needed to show
@@ -66,6 +66,7 @@ most every 0.1 s each with the boundary snapshots since the last (up to 30/s); a
 gets fewer, newer messages (coalesced), never a backlog.
 
 Limits: 48 live pages per server process (more: the page says so and uses the rerun loop);
-one viewer trains on at most 1/4 core, all together on 0.8 core shared evenly; entries expire
+one viewer trains on at most 1/2 core, all together on 0.6 core shared evenly (0.25 while a
+live page reruns, so clicks are answered first); entries expire
 30 s after their Streamlit session ends or after 10 min untouched without a socket.
 """

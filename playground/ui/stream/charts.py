@@ -79,6 +79,15 @@ def gradient_chart(key: str, interval: float = 0.1) -> Chart:
     return Chart(key, build, interval)
 
 
+def parts_chart(key: str, parts: Callable[[object], tuple[list[dict], dict]], interval: float = 0.2) -> Chart:
+    """A view whose builder also gives its traces and layout as plain dicts (e.g.
+    ``plots.network.network_parts``): no Plotly validation on the server, arrays as binary."""
+    def build(session, cursor):
+        data, layout = parts(session)
+        return [{"op": "react", "data": data, "layout": layout}], None
+    return Chart(key, build, interval)
+
+
 def figure_chart(key: str, figure: Callable[[object], object], interval: float = 0.5) -> Chart:
     """Any view: the whole figure from its builder (for the slower views of the other pages)."""
     def build(session, cursor):

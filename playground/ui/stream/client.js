@@ -60,7 +60,12 @@ function applyOp(Plotly, div, op) {
     case "extend": return Plotly.extendTraces(div, { x: op.x, y: op.y }, op.traces);
     case "restyle": return Plotly.restyle(div, op.update, op.traces);
     case "relayout": return Plotly.relayout(div, op.update);
-    case "react": return Plotly.react(div, op.data, div.layout);
+    case "react": {
+      if (!op.layout) return Plotly.react(div, op.data, div.layout);
+      const layout = { ...op.layout, autosize: true };
+      delete layout.width;
+      return Plotly.react(div, op.data, layout);
+    }
     case "figure": {
       const spec = JSON.parse(op.figure);
       spec.layout.autosize = true;

@@ -42,6 +42,12 @@ def live_entry(prefix: str) -> LiveEntry | None:
     return entry
 
 
+def page_running() -> None:
+    """A live page is running its script: the scheduler steps back for a moment."""
+    if route.mounted():
+        route.SCHEDULER.page_running()
+
+
 def current_entry(prefix: str) -> LiveEntry | None:
     """The entry the page used on its last run (for the button callbacks, which run first)."""
     entry = st.session_state.get(Keys(prefix).stream_entry)

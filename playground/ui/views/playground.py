@@ -10,14 +10,14 @@ import streamlit as st
 from ...datasets import to_csv
 from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure, legend_html
 from ...plots.curves import cost_figure, gradient_figure
-from ...plots.network import network_figure
+from ...plots.network import network_figure, network_parts
 from ...plots.style import compact_number
 from ...teaching.playground import NEAR_ZERO, near_zero_weights
 from ...training import TrainingSession, write_model
 from .. import layout, live
 from ..keys import PLAYGROUND, Keys
 from ..live_chart import live_chart
-from ..stream.charts import cost_chart, figure_chart, gradient_chart
+from ..stream.charts import cost_chart, gradient_chart, parts_chart
 from ..stream.scheduler import LiveView
 
 KEYS = PLAYGROUND
@@ -75,7 +75,8 @@ def live_view(discretize: bool = False, keys: Keys = KEYS, big: bool = False):
         return LiveView(
             header=header, surface_key=keys.key("boundary"), surface=surface,
             charts=(cost_chart(keys.key("cost")), gradient_chart(keys.key("gradients")),
-                    figure_chart(keys.key("network"), lambda s: _diagram(s, big), interval=0.2)),
+                    parts_chart(keys.key("network"), lambda s: network_parts(**_diagram_arguments(s, big)),
+                                interval=0.2)),
             step_updates=lambda s: live.step_updates(keys.prefix, s))
     return view
 
@@ -165,7 +166,8 @@ def _points(keys: Keys, session: TrainingSession, xs, ys, show_test: bool, value
     return cached[2]
 
 
-def _diagram(session: TrainingSession, big: bool):
+def _diagram_arguments(session: TrainingSession, big: bool) -> dict:
+    """What ``network_figure``/``network_parts`` draw for this session."""
     sizes = session.layer_sizes
     names = ["x1", "x2", *session.settings.features]
     # Thumbnails for every layer; coarser ones when layers are wide (they are drawn small anyway).
@@ -174,13 +176,17 @@ def _diagram(session: TrainingSession, big: bool):
     _, _, inputs = session.plane_grid(R)
     grids = [inputs.reshape(inputs.shape[0], R, R), *layers]
     height = int(min(max(150 + 42 * max(sizes), 300), 640 if big else 560))
-    if not session.settings.l1:
-        return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big)
-    # L1 switches weights off: draw them dotted grey and count them (CONCEPTS.md §10)
-    off, total = near_zero_weights(session.net.W)
-    return network_figure(sizes, session.net.W, session.net.b, names, grids, height=height, big=big,
-                          near_zero=NEAR_ZERO, title=f"Network: {off} of {total} weights have |w| < {NEAR_ZERO:g} "
-                          "(dotted grey)")
+    arguments = dict(layer_sizes=sizes, W=session.net.W, b=session.net.b, input_names=names, unit_grids=grids,
+                     height=height, big=big)
+    if session.settings.l1:  # L1 switches weights off: draw them dotted grey and count them (CONCEPTS.md §10)
+        off, total = near_zero_weights(session.net.W)
+        arguments.update(near_zero=NEAR_ZERO, title=f"Network: {off} of {total} weights have |w| < {NEAR_ZERO:g} "
+                         "(dotted grey)")
+    return arguments
+
+
+def _diagram(session: TrainingSession, big: bool):
+    return network_figure(**_diagram_arguments(session, big))
 
 
 def weights_npz(session: TrainingSession) -> bytes:
