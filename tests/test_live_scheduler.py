@@ -80,8 +80,11 @@ def test_connect_sends_the_current_state_at_once(setup):
     (hello,) = drain(outbox)
     assert hello["type"] == "state" and hello["reason"] == "hello"
     assert hello["step"] == 0 and hello["header"]["title"] == "update 0"
-    assert set(hello["charts"]) == {"cost", "gradients", "network"}
+    assert hello["charts"] == {}  # the page has just drawn them
     assert hello["frames"][-1]["z"].shape == (20, 20)
+    entry.control("refresh")  # the browser missed a chart: everything again
+    (state,) = drain(outbox)
+    assert state["reason"] == "refresh" and set(state["charts"]) == {"cost", "gradients", "network"}
 
 
 def test_playing_streams_frames_with_new_steps_and_snapshots(setup):
@@ -128,8 +131,11 @@ def test_step_and_reset_arrive_as_states(setup):
     entry.control("reset")
     (state,) = drain(outbox)
     assert state["reason"] == "reset" and state["step"] == 0 and state["version"] > version
-    cost = state["charts"]["cost"][0]
-    assert cost["op"] == "restyle" and len(cost["update"]["x"][0]) == 1  # the curve starts again
+    entry.play()
+    first = next(m for m in rounds(scheduler, clock, 10, outboxes=[outbox]) if m["type"] == "frame")
+    cost = first["charts"]["cost"][0]
+    assert cost["op"] == "restyle", "after a reset the curve is rebuilt, not extended"
+    assert cost["update"]["x"][0][0] == 0
     with pytest.raises(ValueError, match="play, pause, step, reset or refresh"):
         entry.control("rewind")
 

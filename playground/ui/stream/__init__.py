@@ -59,9 +59,11 @@ Chart ops (applied in order to the chart drawn by the page with that key)::
     {"op": "react", "data": [trace, ...], "layout": {...}}  # new data (and layout, if given) (Plotly.react)
     {"op": "figure", "figure": "<plotly json>"}    # a whole figure (slow views of the other pages)
 
-A ``state`` message (after hello/pause/step/reset/diverged) carries everything needed to show
-the current step (charts rebuilt from scratch: no extend relies on earlier messages) and, after
-pause, nothing follows until play: "Pause effective" = the pause state message. Frames come at
+A ``state`` message (after hello/pause/step/reset/diverged) carries the current step, counter,
+metrics and boundary at once; its ``charts`` are empty (the page reruns after every control and
+draws them) except after ``refresh``, when every chart is rebuilt from scratch. After pause
+nothing follows until play: "Pause effective" = the pause state message. The first frame after
+any state rebuilds every chart (no extend relies on what the page drew). Frames come at
 most every 0.1 s each with the boundary snapshots since the last (up to 30/s); a slow client
 gets fewer, newer messages (coalesced), never a backlog.
 

@@ -297,16 +297,20 @@ class LiveEntry:
 
     # -- messages ------------------------------------------------------------------------------
     def _emit_state(self, reason: str) -> None:
-        """Everything the browser needs to show the current state (after a control, on connect)."""
+        """The current state at once (after a control, on connect): step, counter, metrics and
+        the boundary. The other charts only on a ``refresh``: after the other controls the page
+        reruns and draws them itself, and 30 viewers pausing at once must not each wait for
+        every chart to be rebuilt (measured: Pause took seconds that way). The next frame after
+        it sends every chart in full (the cursors are reset)."""
         if self.outbox is None:
             return
         self._cursors.clear()
         self._snapshots.clear()
         if self.session is not None and self.view is not None and self.view.surface is not None:
             self._snapshot(self.clock())
-        self.outbox.put(self._message("state", self.clock(), reason), "state")
+        self.outbox.put(self._message("state", self.clock(), reason, charts=reason == "refresh"), "state")
 
-    def _message(self, kind: str, now: float, reason: str = "", load: float = 1.0) -> bytes:
+    def _message(self, kind: str, now: float, reason: str = "", load: float = 1.0, charts: bool = True) -> bytes:
         session, view = self.session, self.view
         self._seq += 1
         header: dict[str, Any] = {"type": kind, "seq": self._seq, "version": self.version,
@@ -319,14 +323,14 @@ class LiveEntry:
             if view.surface_key is not None:
                 header["surface"] = view.surface_key
                 header["frames"] = [{"step": step, "z": z} for step, z in self._snapshots]
-            charts = {}
-            for chart in view.charts:
+            updates = {}
+            for chart in view.charts if charts else ():
                 if kind == "state" or now >= self._chart_due.get(chart.key, -np.inf):
                     ops, self._cursors[chart.key] = chart.build(session, self._cursors.get(chart.key))
                     self._chart_due[chart.key] = now + chart.interval * load
                     if ops:
-                        charts[chart.key] = ops
-            header["charts"] = charts
+                        updates[chart.key] = ops
+            header["charts"] = updates
         self._snapshots.clear()
         self._last_message = now
         return encode(header)
