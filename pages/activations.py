@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 from playground.engine import ACTIVATIONS, softmax
-from playground.plots.activations import activation_figure, softmax_figure
+from playground.plots.activations import activation_figure, softmax_figure, spread_figure
+from playground.teaching.activations import DEPTH, layer_inputs, spread_sentence
 from playground.teaching.inside_step import ACTIVATION_LATEX
 from playground.ui.exercises import exercises_help
 from playground.ui.keys import ACTIVATIONS as KEYS
@@ -98,3 +99,28 @@ def softmax_section() -> None:
 
 
 softmax_section()
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def spread(activation: str, initializer: str, layer: int, batch_norm: bool):
+    """The same for every viewer: seeded, at initialization."""
+    return layer_inputs(activation, initializer, layer, batch_norm)
+
+
+st.header("Batch normalization keeps z where the slope is")
+st.markdown(
+    "In a deep network each layer's z comes from the layer below. With large weights it spreads far into the "
+    "flat tails of sigmoid or tanh — saturated units pass back almost no gradient. Batch normalization "
+    "re-centres and re-scales z before every activation. The notes' network (10 hidden layers of 16, circles), "
+    "at initialization:"
+)
+c = st.columns(3)
+bn_activation = c[0].selectbox("Activation", ("tanh", "sigmoid"), key=KEYS.key("bn.activation"))
+bn_init = c[1].selectbox("Initializer", ("large", "xavier"), key=KEYS.key("bn.initializer"))
+bn_layer = c[2].slider("Hidden layer", 1, DEPTH, 5, key=KEYS.key("bn.layer"))
+plain, normed = (spread(bn_activation, bn_init, bn_layer, batch_norm) for batch_norm in (False, True))
+curve = np.linspace(min(-6.0, np.percentile(plain.z, 1)), max(6.0, np.percentile(plain.z, 99)), 241)
+st.plotly_chart(spread_figure(plain.z, normed.z, curve, ACTIVATIONS[bn_activation].fn(curve),
+                              f"What layer {bn_layer}'s {bn_activation} receives"), config=CHART_CONFIG,
+                key=KEYS.key("figure.bn"))
+st.markdown(spread_sentence(bn_activation, bn_layer, plain, normed))
+

@@ -76,3 +76,16 @@ def test_vanishing_sigmoid_advice_names_batch_norm():
 def test_one_example_per_batch_leaves_batch_norm_out_with_a_reason():
     labels, _, note = fix_runs(Settings(**{**REFERENCE, "batch_size": 1}))
     assert labels == ["no fix", "residual connections"] and "at least 2 examples per batch" in note
+
+
+def test_activation_explorer_batch_norm_pulls_a_saturated_tanh_layer_back():
+    from playground.teaching.activations import layer_inputs, spread_sentence
+
+    plain = layer_inputs("tanh", "large", 5, batch_norm=False)
+    normed = layer_inputs("tanh", "large", 5, batch_norm=True)
+    assert plain.flat_share > 0.3 and normed.flat_share < 0.1
+    assert normed.mean_slope > plain.mean_slope
+    assert abs(normed.z.mean()) < 1e-6 and abs(normed.z.std() - 1) < 1e-3  # γ = 1, β = 0 at the start
+    assert "is not saturated with it" in spread_sentence("tanh", 5, plain, normed)
+    calm = layer_inputs("tanh", "xavier", 5, batch_norm=False)
+    assert "hardly saturated" in spread_sentence("tanh", 5, calm, normed)

@@ -16,6 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .style import layout
+
 FONT_SIZE = 15
 HEIGHT = 340
 G_COLOUR = "#1c7ed6"
@@ -128,3 +130,27 @@ def softmax_figure(logits: np.ndarray, probabilities: np.ndarray, labels: Sequen
     fig.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=40),
                       plot_bgcolor="white", uniformtext=dict(minsize=FONT_SIZE - 1, mode="show"))
     return fig
+
+
+def spread_figure(z_without: np.ndarray, z_with: np.ndarray, z: np.ndarray, g: np.ndarray, title: str,
+                  height: int = 340) -> go.Figure:
+    """Histograms of a layer's z without and with batch normalization, over the curve g(z)
+    (right axis): where the bars sit on the curve is where the units work."""
+    low = float(min(z.min(), np.percentile(z_without, 1)))
+    high = float(max(z.max(), np.percentile(z_without, 99)))
+    bins = {"start": low, "end": high, "size": (high - low) / 60}
+    traces = [
+        go.Histogram(x=z_without, name="without batch norm", xbins=bins, histnorm="probability",
+                     marker={"color": "#e8590c"}, opacity=0.6),
+        go.Histogram(x=z_with, name="with batch norm", xbins=bins, histnorm="probability",
+                     marker={"color": "#1c7ed6"}, opacity=0.6),
+        go.Scatter(x=z, y=g, name="g(z)", yaxis="y2", mode="lines", line={"color": "#212529", "width": 2}),
+    ]
+    return go.Figure(traces, layout(
+        title, height, barmode="overlay",
+        xaxis={"title": {"text": "z reaching the activation"}, "range": [low, high]},
+        yaxis={"title": {"text": "share of values"}, "tickformat": ".0%"},
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "title": {"text": "g(z)"}},
+        legend={"orientation": "h", "y": -0.25, "x": 0},
+        margin={"l": 60, "r": 60, "t": 50, "b": 90},
+    ))
