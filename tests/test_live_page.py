@@ -1,0 +1,59 @@
+"""AppTest of the page side of the live socket: the route served → the page streams; the socket
+fails → the same session goes back to the rerun loop (AppTest cannot open websockets, so the
+route is marked as served by hand)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_app
+
+from playground.ui.keys import PLAYGROUND as KEYS
+from playground.ui.stream import route
+
+
+def counters(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("### Epoch")]
+
+
+@pytest.fixture
+def served(monkeypatch):
+    monkeypatch.setattr(route, "_mounted", True)
+    yield route.REGISTRY
+    for entry in route.REGISTRY.entries():
+        route.REGISTRY.close(entry.token)
+
+
+def test_a_served_route_streams_and_the_buttons_act_on_the_live_entry(served):
+    at = make_app()
+    entry = at.session_state[KEYS.stream_entry]
+    assert entry is not None and served.get(entry.token) is entry
+    assert entry.session is at.session_state[KEYS.session]
+    assert counters(at) == []  # the counter is the socket's element now, not a markdown line
+    at.button(key=KEYS.step_button).click().run()
+    assert entry.session.step == 1
+    at.button(key=KEYS.play_button).click().run()
+    assert entry.playing and at.button(key=KEYS.play_button).label == "Pause"
+    at.button(key=KEYS.play_button).click().run()
+    assert not entry.playing and at.button(key=KEYS.play_button).label == "Play"
+    at.button(key=KEYS.reset_button).click().run()
+    assert entry.session.step == 0
+
+
+def test_when_the_socket_fails_the_session_falls_back_to_the_rerun_loop(served):
+    at = make_app()
+    at.button(key=KEYS.step_button).click().run()
+    at.session_state[KEYS.stream_failed] = True  # what the element reports when it cannot connect
+    at.run()
+    assert at.session_state[KEYS.stream_entry] is None
+    assert counters(at) == ["### Epoch 1 · update 1"]
+    at.button(key=KEYS.step_button).click().run()
+    assert counters(at) == ["### Epoch 2 · update 2"]
+
+
+def test_a_full_server_refuses_politely_and_the_page_still_trains(served, monkeypatch):
+    monkeypatch.setattr(served, "capacity", 0)
+    at = make_app()
+    assert at.session_state[KEYS.stream_entry] is None
+    assert any("already streaming live training" in t.body for t in at.toast)
+    at.button(key=KEYS.step_button).click().run()
+    assert counters(at) == ["### Epoch 1 · update 1"]
