@@ -109,6 +109,16 @@ def _halves(a: float, b: float, c: float, box: Sequence[float], line_name: str =
     return traces
 
 
+def _label_side(coords: Array, i: int) -> str:
+    """Above the point, unless another point sits just above it (rows that land close together
+    in hidden-unit space): then below, so the two labels do not cover each other."""
+    span = max(float(np.ptp(coords, axis=0).max()), 1e-9)
+    dx, dy = np.abs(coords[:, 0] - coords[i, 0]), coords[:, 1] - coords[i, 1]
+    earlier = np.arange(len(coords)) < i  # two points at the same height: the later one goes below
+    crowded = (dx < 0.35 * span) & ((dy > 0) | ((dy == 0) & earlier)) & (dy < 0.35 * span)
+    return "bottom center" if crowded.any() else "top center"
+
+
 def _points(coords: Array, targets: Sequence[int], correct: Sequence[bool], labels: Sequence[str]) -> list:
     """The truth-table rows: filled by target colour, ringed green (right) or red (wrong)."""
     targets, correct = np.asarray(targets), np.asarray(correct, dtype=bool)
@@ -122,9 +132,7 @@ def _points(coords: Array, targets: Sequence[int], correct: Sequence[bool], labe
             marker={"size": 26, "color": colour, "line": {"color": [RIGHT if correct[i] else WRONG for i in keep],
                                                           "width": 4}},
             text=[f"{labels[i]} {'✓' if correct[i] else '✗'}" if labels[i] else "" for i in keep],
-            # labels above the upper points and below the lower ones: two rows that land close
-            # together in hidden-unit space keep their labels apart
-            textposition=["top center" if coords[i, 1] >= np.median(coords[:, 1]) else "bottom center" for i in keep],
+            textposition=[_label_side(coords, i) for i in keep],
             textfont={"size": 17, "color": LINE},
             name=f"target {value}", showlegend=False, hovertemplate="(%{x:.2f}, %{y:.2f})<extra>target " + str(value) + "</extra>",
         ))
