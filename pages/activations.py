@@ -8,19 +8,13 @@ import numpy as np
 import streamlit as st
 
 from playground.engine import ACTIVATIONS, softmax
+from playground.engine.activations import SOFTMAX_LATEX
 from playground.plots.activations import activation_figure, softmax_figure, spread_figure
 from playground.teaching.activations import DEPTH, layer_inputs, spread_sentence
-from playground.teaching.inside_step import ACTIVATION_LATEX
 from playground.ui.exercises import exercises_help
 from playground.ui.keys import ACTIVATIONS as KEYS
 from playground.ui.routing import ensure_app_router
 
-ORDER = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "step")
-TITLES = {"sigmoid": "Sigmoid σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU",
-          "linear": "Linear (identity)", "step": "Step (the perceptron's threshold)"}
-FLAT_LABELS = {"sigmoid": "saturated: g′ < 5% of max", "tanh": "saturated: g′ < 5% of max",
-               "relu": "g′ = 0: the dead zone", "step": "g′ = 0 everywhere"}
-JUMPS = {"relu": ((), (0.0,)), "leaky_relu": ((), (0.0,)), "step": ((0.0,), (0.0,))}  # (g, g') jump at z
 CHART_CONFIG = {"displayModeBar": False}
 
 
@@ -37,11 +31,9 @@ def activation_chart(name: str, low: float, high: float) -> dict:
     a = activation.fn(z)
     slope = activation.grad(z, a) if activation.grad else np.zeros_like(z)
     flat = activation.saturated(z, a) if activation.saturated else None
-    if name == "step":
-        flat = np.ones_like(z, dtype=bool)
-    g_jumps, dg_jumps = JUMPS.get(name, ((), ()))
+    g_jumps, dg_jumps = activation.jumps
     figure = activation_figure(z, a, slope, f"{name}: range {activation.output_range}", flat=flat,
-                               flat_label=FLAT_LABELS.get(name, ""),
+                               flat_label=activation.flat_label,
                                g_breaks=[b for b in g_jumps if low < b < high],
                                dg_breaks=[b for b in dg_jumps if low < b < high])
     return figure.to_plotly_json()
@@ -62,12 +54,11 @@ if high - low < 1.0:
     st.warning("Pick a z range at least 1 wide; showing −6 to 6.")
     low, high = -6.0, 6.0
 columns = st.columns(2, gap="medium")
-for i, name in enumerate(ORDER):
+for i, (name, activation) in enumerate(ACTIVATIONS.items()):
     with columns[i % 2].container(border=True):
-        st.subheader(TITLES[name])
-        g_tex, dg_tex = ACTIVATION_LATEX[name]
-        st.latex(g_tex)
-        st.latex(dg_tex)
+        st.subheader(activation.title)
+        st.latex(activation.latex)
+        st.latex(activation.latex_grad)
         st.plotly_chart(activation_chart(name, low, high), config=CHART_CONFIG, key=KEYS.key("figure." + name))
         st.caption(ACTIVATIONS[name].note)
 
@@ -87,7 +78,7 @@ def softmax_section() -> None:
     ])
     probabilities = softmax(logits.reshape(3, 1)).ravel()
     exponentials = " + ".join(f"e^{{{v:.1f}}}" for v in logits)
-    st.latex(ACTIVATION_LATEX["softmax"][0] + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
+    st.latex(SOFTMAX_LATEX + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
              + exponentials + "} = " + f"{probabilities[0]:.3f}")
     st.plotly_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
                     config=CHART_CONFIG, key=KEYS.key("figure.softmax"))

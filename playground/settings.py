@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .datasets import DATASETS, EXTRA_FEATURES
-from .engine.activations import HIDDEN_ACTIVATIONS
+from .engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_FOR_TASK
 from .engine.initializers import INITIALIZERS
 from .engine.network import MAX_HIDDEN_LAYERS, MAX_WIDTH, check_residual_widths
 from .engine.optimizers import OPTIMIZERS
@@ -238,7 +238,7 @@ class Settings:
 
     @property
     def output_activation(self) -> str:
-        return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
+        return OUTPUT_FOR_TASK[self.task]
 
     def layer_sizes(self, n_inputs: int) -> tuple[int, ...]:
         n_out = 1 if self.task != "multiclass" else self.n_classes

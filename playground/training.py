@@ -20,6 +20,7 @@ import numpy as np
 
 from .datasets import DATASETS, CustomData, make_dataset, one_hot, split, with_features
 from .engine import Network, first_non_finite_layer, layer_stats, make_optimizer
+from .engine.activations import OUTPUT_FOR_TASK
 from .engine.stats import LayerStats
 from .settings import Settings
 
@@ -130,7 +131,7 @@ class TrainingSession:
     # -- construction --------------------------------------------------------------------
     @property
     def output_activation(self) -> str:
-        return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[self.task]
+        return OUTPUT_FOR_TASK[self.task]
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import open_page, wait_for_idle
+from helpers import open_page, wait_for_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import open_page, wait_for_idle, wait_until
+from helpers import open_page, wait_for_idle, wait_until
 
 pytestmark = pytest.mark.browser
 

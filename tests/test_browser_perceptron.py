@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from conftest import open_page, wait_for_idle
+from helpers import open_page, wait_for_idle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +30,11 @@ def perceptron(page, app_url):
     return go
 
 
-def click(page, label: str) -> None:
+def click(page, label: str, shows: str | re.Pattern) -> None:
+    """Click a button and wait until the page shows what the click leads to, then for the rerun
+    to finish (waiting for idle alone can see the page before the click reached the server)."""
     page.get_by_role("button", name=label, exact=True).click()
-    time.sleep(0.3)  # let the click reach the server before waiting for the rerun to finish
+    page.get_by_text(shows).first.wait_for()
     wait_for_idle(page)
 
 
@@ -50,8 +51,7 @@ def table_rows(page, index: int = 0) -> list[dict[str, str]]:
 
 def test_nor_preset_truth_table_is_read_off_the_page(perceptron):
     page = perceptron()
-    click(page, NOR_PRESET)
-    page.get_by_text(re.compile("These weights compute: NOR")).wait_for()
+    click(page, NOR_PRESET, re.compile("These weights compute: NOR"))
     rows = table_rows(page)
     assert [(r["x1"], r["x2"]) for r in rows] == [("0", "0"), ("0", "1"), ("1", "0"), ("1", "1")]
     assert [r["output"] for r in rows] == ["1", "0", "0", "0"]
@@ -62,9 +62,8 @@ def test_nor_preset_truth_table_is_read_off_the_page(perceptron):
 
 def test_rule_on_xor_never_converges(perceptron):
     page = perceptron("?gate=XOR")
-    click(page, "Run to convergence")
+    click(page, "Run to convergence", re.compile("Never converges"))
     message = page.get_by_text(re.compile("Never converges"))
-    message.wait_for()
     assert "No line separates this table" in message.inner_text()
     assert page.get_by_role("button", name="Next example").is_disabled()
     assert not page.errors
@@ -72,7 +71,7 @@ def test_rule_on_xor_never_converges(perceptron):
 
 def test_state_survives_a_trip_to_another_page(perceptron):
     page = perceptron("?gate=NOR")
-    click(page, NOR_PRESET)
+    click(page, NOR_PRESET, re.compile("These weights compute: NOR"))
     page.get_by_role("link", name="Gradients lab").click()
     page.wait_for_url(re.compile(r"/gradients"))
     wait_for_idle(page)
@@ -92,15 +91,15 @@ def _fix_step(page) -> int:
 def test_play_trains_live_and_pause_lands(perceptron):
     page = perceptron("?gate=XOR&net=2-2-1&net_act=sigmoid&net_seed=1")
     assert _fix_step(page) == 0
-    click(page, "▶ Play")
-    deadline = time.time() + 15
-    while _fix_step(page) < 100 and time.time() < deadline:
-        time.sleep(0.3)
-    assert _fix_step(page) >= 100
+    page.get_by_role("button", name="▶ Play", exact=True).click()
+    assert wait_until(lambda: _fix_step(page) >= 100, timeout=15)
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_role("button", name="▶ Play", exact=True).and_(page.locator(":enabled")).wait_for(timeout=5000)
     wait_for_idle(page)
     paused_at = _fix_step(page)
-    time.sleep(1.5)
-    assert _fix_step(page) == paused_at
+    # Paused, nothing trains: Step ×100 adds exactly 100 updates, and the page settles there.
+    page.get_by_role("button", name="Step ×100", exact=True).click()
+    assert wait_until(lambda: _fix_step(page) == paused_at + 100)
+    wait_for_idle(page)
+    assert _fix_step(page) == paused_at + 100, "nothing may train after Pause"
     assert not page.errors

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import open_page, wait_for_idle, wait_until
+from helpers import open_page, wait_for_idle, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_page, start_streamlit, wait_until
+from helpers import open_page, start_streamlit, wait_until
 
 pytestmark = pytest.mark.browser
 

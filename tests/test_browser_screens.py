@@ -11,7 +11,7 @@ screen together.
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from playground.bench.screens import open_and_check, problems
 

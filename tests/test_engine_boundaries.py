@@ -75,3 +75,67 @@ def test_headless_modules_import_without_streamlit():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# -- the whole order (docs/architecture.md) ------------------------------------------------------------
+# engine ← datasets ← settings ← training ← teaching / files ← ui ← pages. A module imports only
+# from its own layer or below; plots stand apart (NumPy and Plotly only) and any layer from ui
+# down may draw with them; the tools (bench, the command line) sit above the core but never
+# import the ui.
+LAYERS = {
+    "playground.engine": 0,
+    "playground.datasets": 1,
+    "playground.settings": 2,
+    "playground.training": 3,
+    "playground.teaching": 4,
+    "playground.files": 4,
+    "playground.ui": 5,
+    "pages": 6,
+    "app": 6,
+}
+TOOLS = ("playground.bench", "playground.__main__")
+PLOTS = "playground.plots"
+THIRD_PARTY_FOR_PLOTS = {"numpy", "plotly"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def part_of(name: str, groups) -> str | None:
+    """The longest group (a package or module name) that ``name`` belongs to."""
+    hits = [g for g in groups if name == g or name.startswith(g + ".")]
+    return max(hits, key=len) if hits else None
+
+
+OURS = sorted([*LIBRARY.rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"])
+
+
+@pytest.mark.parametrize("path", OURS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_import_follows_the_layer_order(path):
+    name = module_name(path)
+    if name == "playground":  # the package's face: a docstring
+        return
+    imports = {n for n in imported_modules(path) if n.split(".")[0] in {"playground", "pages"}}
+    if part_of(name, [PLOTS]):
+        stdlib = set(sys.stdlib_module_names)
+        for imported in imported_modules(path):
+            top = imported.split(".")[0]
+            assert top in stdlib | THIRD_PARTY_FOR_PLOTS or part_of(imported, [PLOTS]), \
+                f"{name} imports {imported}: figures take arrays, they import NumPy and Plotly only"
+        return
+    tool = part_of(name, TOOLS)
+    own = len(LAYERS) if tool else LAYERS[part_of(name, LAYERS)]
+    for imported in imports:
+        if imported in ("playground", "pages") or part_of(imported, [PLOTS]) or part_of(imported, TOOLS):
+            assert not part_of(imported, TOOLS) or tool, f"{name} imports the tool {imported}"
+            continue
+        group = part_of(imported, LAYERS)
+        assert group is not None, f"{name} imports {imported}, which is in no layer"
+        if tool:
+            assert group != "playground.ui" and LAYERS[group] < LAYERS["playground.ui"], \
+                f"{name} (a tool) imports the UI layer: {imported}"
+        else:
+            assert LAYERS[group] <= own, (f"{name} (layer {part_of(name, LAYERS)}) imports {imported} "
+                                          f"from the higher layer {group}")

@@ -5,7 +5,7 @@ route is marked as served by hand)."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_app
+from helpers import make_app
 
 from playground.ui.keys import PLAYGROUND as KEYS
 from playground.ui.stream import route

@@ -4,7 +4,7 @@ step's vectorization timing."""
 
 from __future__ import annotations
 
-import conftest
+import helpers
 import pytest
 
 from playground.teaching.exercises import EXERCISES, PAGES
@@ -22,7 +22,7 @@ def expander_text(at) -> str:
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_names_every_exercise_and_where_it_is_done(page):
-    at = conftest.make_app(f"pages/{page}.py", timeout=120)
+    at = helpers.make_app(f"pages/{page}.py", timeout=120)
     text = expander_text(at)
     for exercise in EXERCISES:
         assert exercise.name in text, exercise.name
@@ -31,7 +31,7 @@ def test_every_page_names_every_exercise_and_where_it_is_done(page):
 
 
 def test_a_preset_on_another_page_sets_it_up_and_goes_there():
-    at = conftest.make_app("pages/playground.py", timeout=120)
+    at = helpers.make_app("pages/playground.py", timeout=120)
     button(at, "3 hidden layers (64, 32, 16)").click().run()
     assert not at.exception
     assert at.title[0].value == "Handwritten digits"
@@ -41,7 +41,7 @@ def test_a_preset_on_another_page_sets_it_up_and_goes_there():
 
 
 def test_a_preset_on_this_page_changes_its_widgets():
-    at = conftest.make_app("pages/gradients.py", timeout=120)
+    at = helpers.make_app("pages/gradients.py", timeout=120)
     at.session_state["gradients.settings"] = at.session_state["gradients.settings"].replace(hidden_sizes=(8,) * 3)
     at.run()
     button(at, "10-layer sigmoid (vanishing)").click().run()
@@ -51,7 +51,7 @@ def test_a_preset_on_this_page_changes_its_widgets():
 
 
 def test_playground_compare_races_the_three_activations():
-    at = conftest.make_app("pages/playground.py", timeout=180)
+    at = helpers.make_app("pages/playground.py", timeout=180)
     at.select_slider(key="pg.compare.steps.activations").set_value(300).run()
     button(at, "Run comparison").click().run()
     assert not at.exception
@@ -65,7 +65,7 @@ def test_playground_compare_races_the_three_activations():
 
 
 def test_inside_step_times_a_layer_both_ways_and_checks_they_are_equal():
-    at = conftest.make_app("pages/inside_step.py", timeout=120)
+    at = helpers.make_app("pages/inside_step.py", timeout=120)
     button(at, "Time both").click().run()
     assert not at.exception
     timing, dot = at.session_state["inside_step.vectorize.result"]
@@ -78,7 +78,7 @@ def test_inside_step_times_a_layer_both_ways_and_checks_they_are_equal():
 
 
 def test_digits_feature_maps_before_and_after_training():
-    at = conftest.make_app("pages/digits.py", timeout=180)
+    at = helpers.make_app("pages/digits.py", timeout=180)
     session = at.session_state[DIGITS.session]
     session.train(200)
     button(at, "Draw the maps").click().run()
@@ -94,7 +94,7 @@ def test_digits_feature_maps_before_and_after_training():
 
 
 def test_gradients_lab_batch_norm_preset_and_the_fixes_comparison():
-    at = conftest.make_app("pages/gradients.py", timeout=300)
+    at = helpers.make_app("pages/gradients.py", timeout=300)
     button(at, "sigmoid + batch norm").click().run()
     assert not at.exception
     session = at.session_state["gradients.session"]
@@ -113,7 +113,7 @@ def test_gradients_lab_batch_norm_preset_and_the_fixes_comparison():
 
 
 def test_playground_dropout_from_the_overfitting_setup_says_how_much_the_gap_narrowed():
-    at = conftest.make_app("pages/playground.py", timeout=300)
+    at = helpers.make_app("pages/playground.py", timeout=300)
     at.segmented_control(key="pg.compare.experiment").set_value("dropout").run()
     button(at, "Load the overfitting setup (two layers of 32 on 40 noisy training points)").click().run()
     assert not at.exception
@@ -129,7 +129,7 @@ def test_playground_dropout_from_the_overfitting_setup_says_how_much_the_gap_nar
 
 
 def test_playground_l1_against_l2_counts_and_draws_the_near_zero_weights():
-    at = conftest.make_app("pages/playground.py", timeout=300)
+    at = helpers.make_app("pages/playground.py", timeout=300)
     at.segmented_control(key="pg.compare.experiment").set_value("regularization").run()
     button(at, "Load the wider network (two layers of 16, plain gradient descent)").click().run()
     at.select_slider(key="pg.compare.steps.regularization").set_value(1000).run()
@@ -144,7 +144,7 @@ def test_playground_l1_against_l2_counts_and_draws_the_near_zero_weights():
 
 
 def test_inside_step_shows_batch_norm_and_dropout_stages_with_real_numbers():
-    at = conftest.make_app("pages/inside_step.py", timeout=120)
+    at = helpers.make_app("pages/inside_step.py", timeout=120)
     at.text_input(key="inside_step.hidden").input("3,3,3").run()
     at.toggle(key="inside_step.batch_norm").set_value(True).run()
     at.toggle(key="inside_step.residual").set_value(True).run()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import conftest
+import helpers
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,7 +14,7 @@ SESSION = GRADIENTS.session
 
 
 def make_app(**query) -> AppTest:
-    return conftest.make_app(PAGE, timeout=90, **query)
+    return helpers.make_app(PAGE, timeout=90, **query)
 
 
 def session(at: AppTest):

@@ -3,7 +3,7 @@ the URL, try-this variations and bad links (fragments run inline: one tick per `
 
 from __future__ import annotations
 
-import conftest
+import helpers
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,7 +13,7 @@ PAGE = "pages/lessons.py"
 
 
 def make_app(**query) -> AppTest:
-    return conftest.make_app(PAGE, timeout=120, **query)
+    return helpers.make_app(PAGE, timeout=120, **query)
 
 
 def param(at: AppTest, name: str):
@@ -133,7 +133,7 @@ def test_open_in_the_full_page_reproduces_the_first_run(number):
 
     lesson = lesson_by_number(number)
     link = urlsplit(lesson.playground_link())
-    at = conftest.make_app(PAGE_PATHS[lesson.open_in], timeout=120, **dict(parse_qsl(link.query, keep_blank_values=True)))
+    at = helpers.make_app(PAGE_PATHS[lesson.open_in], timeout=120, **dict(parse_qsl(link.query, keep_blank_values=True)))
     assert not at.warning, [w.value for w in at.warning]  # every value was accepted
     from playground.ui.keys import BY_PAGE
 

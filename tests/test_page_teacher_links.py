@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import conftest
+import helpers
 
 from playground.ui.keys import PLAYGROUND
 
@@ -25,7 +25,7 @@ def param(at, name: str):
 
 
 def test_playground_teacher_link_hides_locks_and_titles():
-    at = conftest.make_app(None, activation="relu", initializer="he", learning_rate="0.03",
+    at = helpers.make_app(None, activation="relu", initializer="he", learning_rate="0.03",
                            hide="activation,initializer", lock="learning_rate",
                            title="<b>XOR</b> needs *depth*", question="Why does one neuron fail?")
     assert "Hidden activation" not in labels(at, "selectbox")
@@ -46,14 +46,14 @@ def test_playground_teacher_link_hides_locks_and_titles():
 
 
 def test_unknown_hidden_names_get_the_usual_notice():
-    at = conftest.make_app(None, hide="activation,colour")
+    at = helpers.make_app(None, hide="activation,colour")
     notice = at.warning[0].value
     assert "colour" in notice and "not a setting on this page" in notice
     assert "Hidden activation" not in labels(at, "selectbox")
 
 
 def test_share_panel_builds_the_link():
-    at = conftest.make_app(None, activation="sigmoid")
+    at = helpers.make_app(None, activation="sigmoid")
     at.multiselect(key="pg.share.hide").set_value(["activation", "initializer"]).run()
     at.multiselect(key="pg.share.lock").set_value(["learning_rate"]).run()
     at.text_input(key="pg.share.title").input("Vanishing gradients").run()
@@ -64,7 +64,7 @@ def test_share_panel_builds_the_link():
 
 
 def test_gradients_lab_teacher_link():
-    at = conftest.make_app("pages/gradients.py", timeout=90, hide="hidden_sizes,activation",
+    at = helpers.make_app("pages/gradients.py", timeout=90, hide="hidden_sizes,activation",
                            title="Ten sigmoid layers")
     assert "Hidden layers" not in labels(at, "slider") and "Units per layer" not in labels(at, "slider")
     assert "Hidden activation" not in labels(at, "selectbox")

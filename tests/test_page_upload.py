@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_app
+from helpers import make_app
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.keys import PLAYGROUND

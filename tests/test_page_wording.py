@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_app
+from helpers import make_app
 from test_page_upload import GOOD, upload
 
 

@@ -27,7 +27,7 @@ def test_accuracy_axis_ticks_at_round_percentages():
 def _gradients(L: int, big: bool = False):
     norms = np.logspace(-6, -1, L)
     return gradient_figure(norms, np.arange(3), np.tile(norms[:, None], 3), np.full(L, 0.4), np.full(L, np.nan),
-                           "sigmoid", height=270, big=big)
+                           height=270, big=big)
 
 
 def test_gradient_chart_grows_with_depth_and_labels_every_layer():

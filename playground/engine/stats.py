@@ -49,11 +49,10 @@ def layer_stats(net: Network, cache: Cache, grads: Gradients) -> LayerStats:
         if activation.saturated is not None:
             flat = activation.saturated(Z, A)
             saturated[l - 1] = flat.mean()
-            # A unit is dead when it is flat for every example (ReLU: z ≤ 0 everywhere).
-            if net.hidden_activation == "relu":
+            # A unit is dead when it is flat for every example (ReLU: z ≤ 0 everywhere). A
+            # leaky ReLU unit is never dead: its slope is 0.01, not 0 (Activation.dies).
+            if activation.dies:
                 dead[l - 1] = flat.all(axis=1).mean()
-        if net.hidden_activation == "leaky_relu":
-            dead[l - 1] = (Z <= 0).all(axis=1).mean()
     bn_norms = {}
     if net.batch_norm:
         for key in ("dgamma", "dbeta"):

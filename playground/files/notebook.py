@@ -27,6 +27,7 @@ import numpy as np
 from nbformat import v4
 
 from ..datasets import DATASETS, EXTRA_FEATURES
+from ..engine.activations import ACTIVATIONS
 from ..engine.layers import BN_EPSILON, BN_MOMENTUM
 from ..engine.network import DROPOUT_STREAM
 from ..training import TrainingSession
@@ -136,13 +137,16 @@ INIT_CODE = {
     "he": ("rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)", "He: variance 2/n[l-1]"),
 }
 
-HIDDEN_CODE = {
-    "tanh": ("np.tanh(Z)", "1.0 - A * A", "tanh; g'(z) = 1 - tanh²(z)"),
-    "sigmoid": ("sigmoid(Z)", "A * (1.0 - A)", "sigmoid σ(z) = 1/(1 + e^-z); σ' = σ(1 - σ)"),
-    "relu": ("np.maximum(Z, 0.0)", "(Z > 0).astype(Z.dtype)", "ReLU max(0, z); slope 1 for z > 0, else 0"),
-    "leaky_relu": ("np.where(Z > 0, Z, 0.01 * Z)", "np.where(Z > 0, 1.0, 0.01)", "leaky ReLU, slope 0.01 for z < 0"),
-    "linear": ("Z", "np.ones_like(Z)", "linear g(z) = z"),
-}
+def _hidden_code(activation: str) -> tuple[str, str, str]:
+    """g(Z), g'(Z, A) and a comment, as NumPy code (from the engine's activation registry)."""
+    a = ACTIVATIONS[activation]
+    return a.code, a.code_grad, a.code_comment
+
+
+def _uses_sigmoid(hidden_code: str, output_activation: str) -> bool:
+    """Whether the notebook calls its ``sigmoid`` helper (in the hidden layers or the output)."""
+    return "sigmoid(" in hidden_code + OUTPUT_CODE[output_activation][0]
+
 
 OUTPUT_CODE = {
     "sigmoid": ("    return sigmoid(Z)   # P(class 1)",
@@ -236,10 +240,10 @@ def _l1_lines(session: TrainingSession) -> tuple[str, str, str]:
 
 
 def _maths_code(session: TrainingSession) -> str:
-    hidden, derivative, hidden_note = HIDDEN_CODE[session.settings.activation]
+    hidden, derivative, hidden_note = _hidden_code(session.settings.activation)
     output, per_example, _ = OUTPUT_CODE[session.output_activation]
     cost_line = SOFTMAX_COST if per_example is None else f"    per_example = {per_example}\n"
-    uses_sigmoid = "sigmoid" in (session.settings.activation, session.output_activation)
+    uses_sigmoid = _uses_sigmoid(hidden, session.output_activation)
     l1_value, l1_cost, l1_grad = _l1_lines(session)
     if _has_fixes(session.settings):
         return _fixes_maths_code(session, cost_line, l1_value, l1_cost, l1_grad)
@@ -292,9 +296,9 @@ def _fixes_maths_code(session: TrainingSession, cost_line: str, l1_value: str, l
     """forward/cost/backward with batch norm, residual skips and/or dropout (operation for
     operation what ``playground.engine`` computes, so the costs agree to the last bit)."""
     s = session.settings
-    hidden, derivative, hidden_note = HIDDEN_CODE[s.activation]
+    hidden, derivative, hidden_note = _hidden_code(s.activation)
     output, _, _ = OUTPUT_CODE[session.output_activation]
-    uses_sigmoid = "sigmoid" in (s.activation, session.output_activation)
+    uses_sigmoid = _uses_sigmoid(hidden, session.output_activation)
     bn, drop, res = s.batch_norm, s.dropout > 0, s.residual
     doc = ["Z[l] = W[l] A[l-1]" + ("" if bn else " + b[l]")]
     if bn:

@@ -60,11 +60,12 @@ def log_safe(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values) & (values > TINY), values, TINY)
 
 
-def layer_fraction_labels(saturated: np.ndarray, dead: np.ndarray, activation: str) -> list[str]:
-    """Short per-layer labels like 'dead 25%' or 'saturated 60%' (output layer: '')."""
+def layer_fraction_labels(saturated: np.ndarray, dead: np.ndarray) -> list[str]:
+    """Short per-layer labels like 'dead 25%' or 'sat. 60%' (output layer: ''). ``dead`` is NaN
+    where units cannot die (every activation but ReLU): then the saturated share is shown."""
     labels = []
     for sat, dd in zip(saturated, dead):
-        if np.isfinite(dd) and activation in ("relu", "leaky_relu"):
+        if np.isfinite(dd):
             labels.append(f"dead {dd:.0%}")
         elif np.isfinite(sat):
             labels.append(f"sat. {sat:.0%}")
@@ -78,10 +79,10 @@ def gradient_value_text(norms: np.ndarray) -> list[str]:
     return ["0" if not n > TINY else f"{n:.1e}".replace("e-0", "e-").replace("e+00", "") for n in norms]
 
 
-def gradient_row_labels(saturated: np.ndarray, dead: np.ndarray, activation: str) -> list[str]:
+def gradient_row_labels(saturated: np.ndarray, dead: np.ndarray) -> list[str]:
     """Row labels: the layer in its colour (the lines on the right use the same colours) and,
     under it, its saturated or dead share."""
-    fractions = layer_fraction_labels(saturated, dead, activation)
+    fractions = layer_fraction_labels(saturated, dead)
     return [f'<span style="color:{layer_colour(l)}">layer {l}</span>' + (f"<br>{f}" if f else "")
             for l, f in enumerate(fractions, 1)]
 
@@ -103,7 +104,6 @@ def gradient_figure(
     norm_history: np.ndarray,
     saturated: np.ndarray,
     dead: np.ndarray,
-    activation: str,
     height: int = 340,
     big: bool = False,
     title: str = "Gradient magnitude ||dW[l]|| per layer",
@@ -118,7 +118,7 @@ def gradient_figure(
     size, small = font_sizes(big)
     text = gradient_value_text(norms)
     names = [f"layer {l}" for l in range(1, L + 1)]
-    ticktext = gradient_row_labels(saturated, dead, activation)
+    ticktext = gradient_row_labels(saturated, dead)
     traces = [go.Bar(
         y=names, x=log_safe(norms), orientation="h", text=text, textposition="outside",
         cliponaxis=False, showlegend=False, marker_color=[layer_colour(l) for l in range(1, L + 1)],

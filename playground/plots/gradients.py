@@ -187,11 +187,9 @@ def gradient_heatmap_figure(
 
 
 # -- 3. activation distributions --------------------------------------------------------------------
-def _value_range(activations: Sequence[np.ndarray], activation: str) -> tuple[float, float]:
-    if activation == "sigmoid":
-        return 0.0, 1.0
-    if activation == "tanh":
-        return -1.0, 1.0
+def _value_range(activations: Sequence[np.ndarray], bounds: tuple[float, float] | None) -> tuple[float, float]:
+    if bounds is not None:
+        return bounds
     low, high = 0.0, 0.0  # mean ± 3 std of every layer, within its actual min and max
     for A in activations:
         mean, std = float(A.mean()), float(A.std())
@@ -200,17 +198,19 @@ def _value_range(activations: Sequence[np.ndarray], activation: str) -> tuple[fl
     return low, (high if high > low else low + 1.0)
 
 
-def activation_shapes(activations: Sequence[np.ndarray], activation: str, bins: int = BINS):
+def activation_shapes(activations: Sequence[np.ndarray], bounds: tuple[float, float] | None = None,
+                      drop_zeros: bool = False, bins: int = BINS):
     """Histogram 'violins' of each hidden layer's outputs A[l] (n[l], m) over a common value
-    range: x and y arrays of closed outlines separated by NaN (one per layer), and the value
-    range. ReLU's exact zeros are left out: their share is drawn as a bar instead."""
-    low, high = _value_range(activations, activation)
+    range (``bounds`` where the activation's outputs are bounded): x and y arrays of closed
+    outlines separated by NaN (one per layer), and the value range. ``drop_zeros`` (ReLU) leaves
+    the exact zeros out: their share is drawn as a bar instead."""
+    low, high = _value_range(activations, bounds)
     edges = np.linspace(low, high, bins + 1)
     centres = (edges[:-1] + edges[1:]) / 2
     xs, ys = [], []
     gap = np.array([np.nan])
     for l, A in enumerate(activations, start=1):
-        values = A[A != 0] if activation == "relu" else A
+        values = A[A != 0] if drop_zeros else A
         counts, _ = np.histogram(values, bins=edges)  # rare values beyond the range are left out
         if counts.max(initial=0) == 0:
             continue
@@ -228,16 +228,18 @@ def activation_figure(
     activations: Sequence[np.ndarray],
     saturated: np.ndarray,
     dead: np.ndarray,
-    activation: str,
+    bounds: tuple[float, float] | None = None,
     height: int = 420,
     title: str = "What each layer outputs: A[l] over a batch",
 ) -> go.Figure:
-    """Top: the distribution of every hidden layer's outputs (one histogram 'violin' per layer).
-    Bottom: the share of saturated units (sigmoid/tanh), or inactive (z ≤ 0) and dead units
-    (ReLU), per layer. activations: hidden A[1..L-1], each (n[l], m); saturated, dead: (≥ L-1,)."""
+    """Top: the distribution of every hidden layer's outputs (one histogram 'violin' per layer),
+    over ``bounds`` where the outputs are bounded. Bottom: the share of saturated units
+    (sigmoid/tanh), or inactive (z ≤ 0) and dead units where units can die (``dead`` finite:
+    ReLU), per layer. activations: hidden A[1..L-1], each (n[l], m); saturated, dead: (≥ L-1,)."""
     n = len(activations)
     layers = np.arange(1, n + 1)
-    xs, ys, (low, high) = activation_shapes(activations, activation)
+    can_die = bool(np.isfinite(np.asarray(dead, float)[:n]).any())
+    xs, ys, (low, high) = activation_shapes(activations, bounds, drop_zeros=can_die)
     means = [float(A.mean()) for A in activations]
     spreads = [float(A.std()) for A in activations]
     traces = [
@@ -248,7 +250,7 @@ def activation_figure(
                    hovertemplate="layer %{x}<br>mean %{y:.3g}, std %{customdata:.3g}<extra></extra>"),
     ]
     saturated, dead = np.asarray(saturated, float)[:n], np.asarray(dead, float)[:n]
-    if activation in ("relu", "leaky_relu"):
+    if can_die:
         bars = [("z ≤ 0 (output 0)", saturated, "#adb5bd"), ("dead units", dead, "#c92a2a")]
     else:
         bars = [("saturated", saturated, "#e8590c")]

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..datasets import DATASETS, make_dataset, one_hot
 from ..engine import ACTIVATIONS, Cache, Gradients, Network, make_optimizer
+from ..engine.activations import OUTPUT_FOR_TASK, SOFTMAX_LATEX, symbol
 from ..engine.layers import dropout_backward
 
 Array = np.ndarray
@@ -33,27 +34,15 @@ MAX_HIDDEN_LAYERS = 3
 MAX_HIDDEN_WIDTH = 4
 BATCH_SIZE = 4
 
-# g(z) and g'(z) as typeset in the notes (the engine registry holds the functions).
-ACTIVATION_LATEX: dict[str, tuple[str, str]] = {
-    "sigmoid": (r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr)"),
-    "tanh": (r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"\tanh'(z) = 1 - \tanh^2(z)"),
-    "relu": (r"\mathrm{relu}(z) = \max(0, z)", r"\mathrm{relu}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}"),
-    "leaky_relu": (
-        r"g(z) = \max(0.01\,z,\; z)",
-        r"g'(z) = \begin{cases} 1 & z > 0 \\ 0.01 & z < 0 \end{cases}",
-    ),
-    "linear": (r"g(z) = z", r"g'(z) = 1"),
-    "step": (
-        r"\mathrm{step}(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
-        r"\mathrm{step}'(z) = 0 \text{ for } z \ne 0,\ \text{undefined at } 0",
-    ),
-    "softmax": (r"\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}", ""),
-}
-_G_NAME = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\mathrm{relu}", "softmax": r"\mathrm{softmax}"}
 
 
 def _g(name: str) -> str:
-    return _G_NAME.get(name, "g")
+    return symbol(name)
+
+
+def _latex(name: str) -> str:
+    """g(z) = … for a hidden or output activation, as the engine's registry typesets it."""
+    return SOFTMAX_LATEX if name == "softmax" else ACTIVATIONS[name].latex
 
 
 @dataclass(frozen=True)
@@ -191,7 +180,7 @@ def _activation_stages(t: StepTrace, l: int) -> list[Stage]:
     Z, G = cache.Z_tilde[l], cache.G[l]
     stages = [Stage(
         f"forward-A{l}", "forward", l, f"Layer {l}: activation {out_name} = {name}({z_name})",
-        rf"{out_tex} = {_g(name)}\bigl({z_tex}\bigr), \qquad " + ACTIVATION_LATEX[name][0],
+        rf"{out_tex} = {_g(name)}\bigl({z_tex}\bigr), \qquad " + _latex(name),
         f"The {where} applies {name} to every entry of {z_name} separately; the shape stays "
         f"{Z.shape[0]}×{m}." + (" These are the predictions Ŷ = A[L]." if is_output else "")
         + (" Dropout and the skip come next." if dropped and skip else " Dropout comes next." if dropped
@@ -362,7 +351,7 @@ def _hidden_backward_stages(t: StepTrace, k: int) -> list[Stage]:
     stages.append(Stage(
         f"backward-dZ{k}", "backward", k, f"Layer {k}: {d_name} through {hidden}'",
         rf"{d_tex} = {g_source.replace('[', '^{[').replace(']', ']}')} \odot g'\bigl({z_tex}\bigr), \qquad "
-        + ACTIVATION_LATEX[hidden][1],
+        + ACTIVATIONS[hidden].latex_grad,
         f"Multiply entry by entry (⊙) with the slope of {hidden} at {z_name}. Where the slope is near 0 (a "
         "saturated or dead unit) the error stops here.",
         (Row((_M(g_source, g_source, dG), _M(f"g'({z_name})", rf"g'({z_tex})", g_prime),
@@ -443,9 +432,6 @@ def parse_hidden_sizes(text: str) -> tuple[int, ...]:
     if any(not 1 <= n <= MAX_HIDDEN_WIDTH for n in sizes):
         raise ValueError(f"every hidden layer needs between 1 and {MAX_HIDDEN_WIDTH} units; got {text!r}")
     return sizes
-
-
-OUTPUT_FOR_TASK = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
 
 
 def mini_batch(dataset: str, m: int = BATCH_SIZE, seed: int = 0) -> tuple[Array, Array, str]:
@@ -535,7 +521,7 @@ class PlantedBug:
         """Why this bug cannot show on ``net`` ("" when it can)."""
         if self.needs_hidden_layer and net.L < 2:
             return "this network has no hidden layer, so there is no activation derivative to forget"
-        if self.needs_hidden_layer and net.hidden_activation == "linear":
+        if self.needs_hidden_layer and ACTIVATIONS[net.hidden_activation].family == "linear":
             return "for a linear activation g'(z) = 1, so forgetting it changes nothing"
         return ""
 

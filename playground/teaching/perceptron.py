@@ -32,7 +32,7 @@ import numpy as np
 
 from ..datasets import GATE_INPUTS, GATE_TABLES
 from ..engine import Network, Optimizer, make_optimizer
-from ..engine.activations import HIDDEN_ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from ..settings import Field, parse_query_params
 
 Array = np.ndarray
@@ -370,8 +370,8 @@ SOLVED_COST = 0.05  # all four rows right and J below this: playing stops by its
 
 
 def initializer_for(activation: str) -> str:
-    """He for the ReLU family, Xavier otherwise (CONCEPTS.md §5)."""
-    return "he" if activation in ("relu", "leaky_relu") else "xavier"
+    """He for the ReLU family, Xavier otherwise (CONCEPTS.md §5): the registry's choice."""
+    return ACTIVATIONS[activation].initializer
 
 
 @dataclass

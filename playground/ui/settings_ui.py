@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from ..datasets import DATASETS, EXTRA_FEATURES, PLANE_DATASETS
+from ..engine import activations
 from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
 from ..engine.network import check_residual_widths
@@ -31,13 +32,7 @@ L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 DECAY_CHOICES = (0.0, 1e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01)
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 # The activations as the course writes them (the engine's registry keys are identifiers).
-ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-                     "linear": "linear (none)", "softmax": "softmax", "step": "step"}
-
-
-def activation_label(name: str) -> str:
-    """'leaky_relu' → 'leaky ReLU' (unknown names are shown as they are)."""
-    return ACTIVATION_LABELS.get(name, name.replace("_", " "))
+activation_label = activations.label
 
 
 INIT_LABELS = {

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...engine import LayerStats, Network
+from ...engine.activations import ACTIVATIONS
 
 VANISHING_RATIO = 1e-2  # layer 1 gets less than 1/100 of the output layer's gradient
 EXPLODING_RATIO = 1e2  # ... or more than 100 times it
@@ -36,7 +37,6 @@ SYMMETRY_TOLERANCE = 1e-9  # relative: rows this close count as the same unit
 KINDS = ("exploding", "symmetry", "dead", "vanishing", "stuck", "saturated", "healthy")
 SEVERITY = {"exploding": "error", "symmetry": "error", "dead": "warning", "vanishing": "error",
             "stuck": "warning", "saturated": "warning", "healthy": "success"}
-FLAT_REGION = {"sigmoid": "|z| > 4.4", "tanh": "|z| > 2.2"}
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -169,13 +169,13 @@ def diagnose(
     if growth[0] > EXPLODING_RATIO:
         return _exploding(growth, diverged=False, **context)
     fully_dead = [i for i in range(hidden) if dead[i] >= 1.0]
-    if fully_dead or np.nanmax(dead[:hidden], initial=0.0) >= CROWDED_SHARE:
+    if ACTIVATIONS[activation].dies and (fully_dead or np.nanmax(dead[:hidden], initial=0.0) >= CROWDED_SHARE):
         return _dead(dead[:hidden], fully_dead, **context)
     if L >= 2 and (first == 0 or ratio < VANISHING_RATIO):
         return _vanishing(saturated[:hidden], **context)
     if L and cost is not None and norms.max() < STUCK_NORM and cost > STUCK_COST:
         return _stuck(norms, cost, saturated[:hidden], **context)
-    if activation in FLAT_REGION and np.nanmax(saturated[:hidden], initial=0.0) >= CROWDED_SHARE:
+    if _saturating(activation) and np.nanmax(saturated[:hidden], initial=0.0) >= CROWDED_SHARE:
         return _saturated(saturated[:hidden], **context)
     return _healthy(saturated[:hidden], dead[:hidden], **context)
 
@@ -219,9 +219,24 @@ def _per_layer(ratio: float, L: int) -> str:
     return f"×{factor:.2g}"
 
 
+def _saturating(activation: str) -> bool:
+    """Sigmoid and tanh: flat tails where the slope is almost 0."""
+    return ACTIVATIONS[activation].family == "saturating"
+
+
+def _halves_variance(activation: str) -> bool:
+    """The rectifiers pass about half of the signal's variance (the z < 0 half is cut or
+    shrunk): the initial gain per layer is σ·√(n/2) instead of σ·√n."""
+    return ACTIVATIONS[activation].family == "rectifier"
+
+
+def _units(activation: str) -> str:
+    return f"{ACTIVATIONS[activation].label} units"
+
+
 def _fix_for(activation: str) -> str:
-    if activation in ("relu", "leaky_relu"):
-        return "He initialization (σ = √(2/n[l-1])), the one made for ReLU"
+    if ACTIVATIONS[activation].initializer == "he":
+        return f"He initialization (σ = √(2/n[l-1])), the one made for {ACTIVATIONS[activation].label}"
     return "Xavier initialization (σ = √(1/n[l-1])) for tanh/sigmoid, or ReLU with He initialization"
 
 
@@ -237,18 +252,19 @@ def _causes(saturated, *, activation, initializer, widths, L, batch_norm=False) 
                  "z is re-scaled to mean β and spread γ before its activation."],
                 "fewer layers, or a smaller learning rate if γ and β have grown large; then Reset.")
     if std is not None and std < 0.1 and widths:
-        gain = std * np.sqrt(widths[0] / 2 if activation in ("relu", "leaky_relu") else widths[0])
+        gain = std * np.sqrt(widths[0] / 2 if _halves_variance(activation) else widths[0])
         return ([f"Weights drawn with σ = {std:g} shrink the signal at every layer, forward and backward: "
                  f"each layer scales it by about {gain:.2g}, so after {L - 1} layers almost nothing is left."],
                 f"{_fix_for(activation)}: it scales σ to the number of inputs so the signal keeps its size.")
-    if activation == "sigmoid":
-        return ([f"Sigmoid's derivative is at most 0.25 and it is multiplied once per layer: "
-                 f"0.25 to the power {L - 1} is {power_of_ten(0.25 ** (L - 1))}."],
+    slope = ACTIVATIONS[activation].max_slope
+    if 0 < slope < 1:
+        return ([f"{ACTIVATIONS[activation].label.capitalize()}'s derivative is at most {slope:g} and it is "
+                 f"multiplied once per layer: {slope:g} to the power {L - 1} is {power_of_ten(slope ** (L - 1))}."],
                 f"ReLU with He initialization (or tanh with Xavier), or {BATCH_NORM_FIX}.")
-    if crowded and activation in FLAT_REGION:
+    if crowded and _saturating(activation):
         share = max(saturated[i] for i in crowded)
         return ([f"Up to {share:.0%} of the {activation} units in {_layers(crowded)} sit in a flat region "
-                 f"({FLAT_REGION[activation]}), where the slope is almost 0."],
+                 f"({ACTIVATIONS[activation].flat_region}), where the slope is almost 0."],
                 f"{_fix_for(activation)}: it keeps z where {activation} is steep.")
     return [], f"{_fix_for(activation)}, or fewer layers."
 
@@ -280,7 +296,7 @@ def _saturated(saturated, *, activation, initializer, widths, L, ratio, batch_no
     crowded = [i for i, s in enumerate(saturated) if s >= CROWDED_SHARE]
     share = max(saturated[i] for i in crowded)
     headline = (f"Saturated units: up to {share:.0%} of the {activation} units in {_layers(crowded)} sit in a "
-                f"flat region ({FLAT_REGION[activation]}), where the slope is almost 0.")
+                f"flat region ({ACTIVATIONS[activation].flat_region}), where the slope is almost 0.")
     details = []
     std = _initial_std(initializer)
     if batch_norm:
@@ -310,10 +326,10 @@ def _exploding(growth, *, diverged, activation, initializer, widths, L, ratio, b
         details.append(f"That is about {_per_layer(growth, steps + 1)} per layer; a step with such gradients "
                        "throws the weights far away and the cost becomes NaN.")
     std = _initial_std(initializer)
-    if std and widths and activation in ("relu", "leaky_relu", "linear", "tanh") and not batch_norm:
+    if std and widths and ACTIVATIONS[activation].max_slope == 1 and not batch_norm:  # slope 1 around z = 0
         n = widths[0]
-        gain = std * np.sqrt(n / 2 if activation in ("relu", "leaky_relu") else n)
-        formula = "σ·√(n/2)" if activation in ("relu", "leaky_relu") else "σ·√n"
+        gain = std * np.sqrt(n / 2 if _halves_variance(activation) else n)
+        formula = "σ·√(n/2)" if _halves_variance(activation) else "σ·√n"
         details.append(f"With σ = {std:g} and {n} inputs per unit, every layer multiplies the size of its "
                        f"signal by about {formula} ≈ {gain:.2g}.")
     advice = f"{_fix_for(activation)}, or a smaller learning rate; then Reset."
@@ -339,16 +355,20 @@ def _symmetry(identical, norms, *, activation, initializer, widths, L, ratio, ba
 def _dead(dead, fully_dead, *, activation, initializer, widths, L, ratio, batch_norm=False) -> Diagnosis:
     if fully_dead:
         deepest = max(fully_dead)
-        headline = (f"Dead ReLUs: every unit of {_layers(fully_dead)} outputs 0 for every example, so no "
+        headline = (f"Dead {_units(activation)}: every unit of {_layers(fully_dead)} outputs 0 for every example, so no "
                     f"gradient passes below layer {deepest + 1}.")
     else:
         worst = int(np.nanargmax(dead))
-        headline = (f"Dead ReLUs: {dead[worst]:.0%} of the units in layer {worst + 1} output 0 for every "
+        headline = (f"Dead {_units(activation)}: {dead[worst]:.0%} of the units in layer {worst + 1} output 0 for every "
                     "example and stop learning.")
-    details = ("A ReLU unit whose z ≤ 0 for all inputs has slope 0 everywhere, so it never gets a gradient "
-               "to recover with.",)
-    advice = ("He initialization, a smaller learning rate, or leaky ReLU (slope 0.01 for z < 0), whose units "
-              "can always recover.")
+    details = (f"A {ACTIVATIONS[activation].label} unit that is flat ({ACTIVATIONS[activation].flat_region}) for all "
+               "inputs has slope 0 everywhere, so it never gets a gradient to recover with.",)
+    # the same family's members whose units cannot die (for ReLU: leaky ReLU)
+    alternatives = [a.label for a in ACTIVATIONS.values()
+                    if a.family == ACTIVATIONS[activation].family and not a.dies and a.grad is not None]
+    advice = (f"{ACTIVATIONS[activation].initializer.capitalize()} initialization, a smaller learning rate"
+              + "".join(f", or {name}, whose units can always recover"
+                        for name in alternatives) + ".")
     return Diagnosis("dead", headline, details, advice, ratio)
 
 
@@ -359,13 +379,13 @@ def _healthy(saturated, dead, *, activation, initializer, widths, L, ratio, batc
     headline = (f"Healthy: gradients reach every layer — layer 1 receives {share_of(ratio)} the gradient "
                 f"of layer {L}.")
     details = [f"About {_per_layer(ratio, L)} per layer: between 1/100 and 100 times overall, every layer learns."]
-    if batch_norm and activation in FLAT_REGION:
+    if batch_norm and _saturating(activation):
         worst = np.nanmax(saturated, initial=0.0) if np.isfinite(saturated).any() else 0.0
         details.append(f"Batch normalization re-centres and re-scales z before every {activation} (Z̃ = γ·Z_norm + β), "
                        f"so the units stay where the slope is large: at most {worst:.0%} of a layer's values sit in "
-                       f"the flat region ({FLAT_REGION[activation]}), whatever the initial weights.")
+                       f"the flat region ({ACTIVATIONS[activation].flat_region}), whatever the initial weights.")
     worst_dead = np.nanmax(dead, initial=0.0) if np.isfinite(dead).any() else 0.0
     if worst_dead > 0:
-        details.append(f"Up to {worst_dead:.0%} of the ReLU units in a layer are dead (z ≤ 0 for every "
-                       "example); the others carry the gradient.")
+        details.append(f"Up to {worst_dead:.0%} of the {ACTIVATIONS[activation].label} units in a layer are dead "
+                       f"({ACTIVATIONS[activation].flat_region} for every example); the others carry the gradient.")
     return Diagnosis("healthy", headline, tuple(details), "", ratio)

@@ -71,8 +71,7 @@ def gradient_chart(key: str, interval: float = 0.1) -> Chart:
         span = top - bottom
         layout = {"xaxis.range": [bottom, top + 0.25 * span + 0.6], "xaxis.dtick": dtick,
                   "yaxis2.range": [bottom, top], "yaxis2.dtick": dtick,
-                  "yaxis.ticktext": gradient_row_labels(stats.saturated_fraction, stats.dead_fraction,
-                                                        session.settings.activation)}
+                  "yaxis.ticktext": gradient_row_labels(stats.saturated_fraction, stats.dead_fraction)}
         if layout != axes:
             ops.append({"op": "relayout", "update": layout})
         return ops, (lines, layout)

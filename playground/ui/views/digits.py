@@ -192,8 +192,7 @@ def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample
                    "the training curve keeps falling means overfitting.")
         stats = session.latest_stats
         live_chart(gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"),
-                                   stats.saturated_fraction, stats.dead_fraction, session.settings.activation,
-                                   height=270),
+                                   stats.saturated_fraction, stats.dead_fraction, height=270),
                    key=KEYS.key("gradients"), revision=session.step)
         st.caption("How big each layer's gradient is (log scale): bars far lower on the input side mean "
                    "those layers barely learn.")

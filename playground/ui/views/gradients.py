@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from ...datasets import DATASETS, PLANE_DATASETS
-from ...engine.activations import HIDDEN_ACTIVATIONS
+from ...engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from ...engine.initializers import INITIALIZERS
 from ...engine.optimizers import OPTIMIZERS
 from ...plots.curves import cost_figure
@@ -272,7 +272,7 @@ def live_view(session: TrainingSession) -> LiveView:
             h(s).column("step"), h(s).layer_matrix("grad_norms")), interval=0.5),
         figure_chart(KEYS.key("activations"), lambda s: activation_figure(
             _hidden_outputs(s), s.latest_stats.saturated_fraction, s.latest_stats.dead_fraction,
-            s.net.hidden_activation), interval=0.5),
+            ACTIVATIONS[s.net.hidden_activation].output_bounds), interval=0.5),
     ]
     if _diagnosis(session).kind == "symmetry":
         charts.append(figure_chart(KEYS.key("units"), lambda s: unit_outputs_figure(_hidden_outputs(s)[0], 1),
@@ -311,7 +311,8 @@ def render_views(session: TrainingSession, tick: int) -> None:
     left, right = st.columns(2)
     with left:
         live_chart(activation_figure(hidden_outputs, stats.saturated_fraction, stats.dead_fraction,
-                                     net.hidden_activation), key=KEYS.key("activations"), revision=session.step)
+                                     ACTIVATIONS[net.hidden_activation].output_bounds),
+                   key=KEYS.key("activations"), revision=session.step)
         st.caption(f"Each shape shows how the outputs of one layer are spread over {batch.shape[1]} examples; "
                    "the bars show the share of units stuck where their slope is (almost) zero.")
     with right:

@@ -21,9 +21,11 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from playground.engine.activations import HIDDEN_ACTIVATIONS
 from playground.plots import perceptron as plots
 from playground.teaching import perceptron as pc
 from playground.ui.keys import PERCEPTRON
+from playground.ui.settings_ui import activation_label
 
 KEYS = PERCEPTRON
 WEIGHT_KEYS = ("w0", "w1", "w2")
@@ -38,7 +40,6 @@ PRESETS = {  # label → (w0, w1, w2): one textbook solution per separable gate
 URL_MEMORY = 10  # how many of our own recent URLs count as "not news"
 TICK_SECONDS = 0.25  # DESIGN.md: raise steps per frame, not the frame rate
 STEPS_PER_TICK = 25
-FIX_ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
 CHART_CONFIG = {"displayModeBar": False}
 TABLE_STYLE = [{"selector": "td, th", "props": [("font-size", "18px"), ("text-align", "center")]}]
 
@@ -314,7 +315,8 @@ def fix_controls() -> None:
     c1, c2, c3 = st.columns([1, 1, 1])
     c1.segmented_control("Network", tuple(pc.ARCHITECTURES), key=KEYS.key("net"), required=True,
                          on_change=_fix_settings_changed)
-    c2.selectbox("Hidden activation", FIX_ACTIVATIONS, key=KEYS.key("net_act"), on_change=_fix_settings_changed)
+    c2.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label, key=KEYS.key("net_act"),
+                 on_change=_fix_settings_changed)
     c3.number_input("Weight seed", 0, 9999, step=1, key=KEYS.key("net_seed"), on_change=_fix_settings_changed)
     playing, finished = _ss()[KEYS.key("playing")], _fix_run(gate()).finished
     b1, b2, b3, b4 = st.columns(4)

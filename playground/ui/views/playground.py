@@ -121,7 +121,7 @@ def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bo
         stats = session.latest_stats
         live_chart(_every(2, 1, tick, keys.key("gradient_fig"), lambda: gradient_figure(
             stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"), stats.saturated_fraction,
-            stats.dead_fraction, session.settings.activation, height=250 if big else 270, big=big)),
+            stats.dead_fraction, height=250 if big else 270, big=big)),
             key=keys.key("gradients"), revision=session.step)
         if not big:
             st.caption("How big each layer's weight update is (log scale). Bars far shorter for the first "
