@@ -4,7 +4,7 @@ exercise on another page, lands there set up for it; then draws the Digits featu
 from __future__ import annotations
 
 import pytest
-from conftest import open_page, wait_for_idle
+from helpers import open_page, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
