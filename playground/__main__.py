@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .engine.network import MAX_WIDTH
-from .settings import FIELDS, Field, Settings
+from .settings import FIELDS, Field, Settings, short
 from .training import TrainingSession, write_model
 
 MAX_STEPS = 1_000_000
@@ -89,10 +90,10 @@ def field_type(field: Field):
             return ()
         try:
             return field.parse(text)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OverflowError) as error:
             reason = str(error)
-            if not any(word in reason for word in ("between", "one of", "choose")):
-                reason = f"got {text!r}; allowed: {allowed(field)}"
+            if not any(word in reason for word in ("between", "one of", "choose", "more than once")):
+                reason = f"got {short(text)!r}; allowed: {allowed(field)}"
             raise argparse.ArgumentTypeError(reason) from None
 
     return parse
@@ -105,7 +106,7 @@ def steps_type(text: str) -> int:
         steps = -1
     if not 0 <= steps <= MAX_STEPS:
         raise argparse.ArgumentTypeError(
-            f"got {text!r}; allowed: a whole number between 0 and {MAX_STEPS:,}"
+            f"got {short(text)!r}; allowed: a whole number between 0 and {MAX_STEPS:,}"
         )
     return steps
 
@@ -200,12 +201,43 @@ def summarize(session: TrainingSession, steps: int, seconds: float) -> dict[str,
     }
 
 
+def save_path(text: str) -> str:
+    """The file ``--save`` will write (with ".npz" added if missing), checked before training by
+    opening it for writing; ValueError saying why not (a folder, a missing folder, a name too
+    long, a NUL character, no permission, a read-only place such as /proc)."""
+    if not text:
+        raise ValueError("it needs a file name, e.g. --save model.npz")
+    if "\0" in text:
+        raise ValueError("the path contains a NUL character; give a plain file name such as model.npz")
+    path = text if text.endswith(".npz") else text + ".npz"  # np.savez would add it silently; say the real name
+    name_bytes = max(len(os.fsencode(part)) for part in Path(path).parts)
+    if name_bytes > 255:
+        raise ValueError(f"a name in the path is too long ({name_bytes} bytes; most file systems allow 255)")
+    try:
+        if text.endswith(("/", os.sep)) or Path(text).is_dir() or Path(path).is_dir():
+            folder = text if text.endswith(("/", os.sep)) or Path(text).is_dir() else path
+            raise ValueError(f"{short(folder)!r} is a folder; give a file name in it, "
+                             f"e.g. {short(os.path.join(folder, 'model.npz'))!r}")
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise ValueError(f"the folder {short(str(folder))!r} does not exist; create it first or choose another")
+        existed = Path(path).exists()
+    except OSError as error:
+        raise ValueError(f"cannot write {short(path)!r}: {error.strerror or error}") from None
+    try:
+        with open(path, "ab"):  # append: an existing file is not truncated by the check
+            pass
+    except OSError as error:
+        raise ValueError(f"cannot write {short(path)!r}: {error.strerror or error}") from None
+    if not existed:
+        os.remove(path)
+    return path
+
+
 def save_model(path: str, session: TrainingSession) -> str:
     """np.savez: W1..WL, b1..bL in lecture shapes, the settings as a JSON string under
     "settings" and facts about the run (layer sizes, activations, updates, status) as JSON
-    under "training". Returns the path written."""
-    if not path.endswith(".npz"):
-        path += ".npz"  # np.savez would add it silently; say the real name
+    under "training". ``path`` comes from ``save_path``. Returns the path written."""
     write_model(path, session)
     return path
 
@@ -271,12 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = settings_from_args(args, parser)
-    if args.save and not Path(args.save).resolve().parent.is_dir():
-        parser.error(f"argument --save: the folder of {args.save!r} does not exist")
+    path = None
+    if args.save is not None:
+        try:
+            path = save_path(args.save)
+        except ValueError as error:
+            parser.error(f"argument --save: {error}")  # exits with status 2, before any training
     started = time.perf_counter()
     session = train(settings, args.steps)
     result = summarize(session, args.steps, time.perf_counter() - started)
-    saved = save_model(args.save, session) if args.save else None
+    saved = None
+    if path is not None:
+        try:
+            saved = save_model(path, session)
+        except OSError as error:  # e.g. the disk filled up while training
+            parser.error(f"argument --save: cannot write {short(path)!r}: {error.strerror or error}")
     if args.json:
         result["saved"] = saved
         print(json.dumps(result, ensure_ascii=False))

@@ -11,6 +11,7 @@ same axes for all of them. ``noise`` is a number in [0, 1]: 0 is clean, 1 is ver
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
 Array = np.ndarray
+MAX_POINTS = 100_000  # a generous ceiling: the app's settings allow at most 2,000
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,14 @@ def make_dataset(name: str, n_samples: int = 300, noise: float = 0.1, seed: int 
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     info = DATASETS[name]
-    X, y = info.make(int(n_samples), float(noise), int(seed))
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or not 1 <= n_samples <= MAX_POINTS:
+        raise ValueError(f"n_samples must be a whole number between 1 and {MAX_POINTS:,}, got {n_samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number between 0 and {2**32 - 1}, got {seed!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise <= 1:
+        raise ValueError(f"noise must be a number between 0 and 1, got {noise!r}")
+    # + 0.0: -0.0 is a valid 0 here, but scikit-learn's generators refuse a "negative" scale.
+    X, y = info.make(int(n_samples), float(noise) + 0.0, int(seed))
     return np.asarray(X, dtype=float), np.asarray(y, dtype=float if info.task == "regression" else int)
 
 

@@ -119,6 +119,6 @@ def test_shared_link_reproduces_settings_and_trajectory(page, browser, app_url):
 def test_bad_link_falls_back_with_a_notice(page, app_url):
     open_page(page, f"{app_url}/?learning_rate=banana&hidden_sizes=4")
     notice = page.locator("[data-testid=stAlert]", has_text="could not be used").inner_text()
-    assert "learning_rate" in notice
+    assert "Learning rate α" in notice and "banana" in notice
     assert update_number(page) == 0
     assert page.errors == []

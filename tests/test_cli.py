@@ -153,3 +153,57 @@ def test_a_command_is_required(capsys):
         main([])
     assert exit_info.value.code == 2
     assert "COMMAND" in capsys.readouterr().err
+
+
+# -- bad --save paths and hostile numbers: exit 2 with a message, never a traceback ----------------
+@pytest.mark.parametrize("make_path, words", [
+    (lambda tmp: str(tmp), "is a folder"),
+    (lambda tmp: str(tmp) + "/", "is a folder"),
+    (lambda tmp: str(tmp / "missing" / "model.npz"), "does not exist"),
+    (lambda tmp: "/proc/model.npz", "cannot write"),
+    (lambda tmp: str(tmp / ("a" * 300)), "too long"),
+    (lambda tmp: str(tmp / "bad\0name.npz"), "NUL"),
+    (lambda tmp: "", "needs a file name"),
+])
+def test_bad_save_paths_exit_2_naming_save_before_training(tmp_path, capsys, make_path, words):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--steps", "1", "--save", make_path(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--save" in err and words in err
+    assert not (tmp_path / ".npz").exists() and not Path(str(tmp_path) + ".npz").exists()  # nothing written
+
+
+def test_save_without_npz_says_the_real_name(tmp_path, capsys):
+    assert main(["train", "--steps", "2", "--save", str(tmp_path / "model"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["saved"] == str(tmp_path / "model.npz")
+    assert (tmp_path / "model.npz").is_file()
+
+
+@pytest.mark.parametrize("flag", ["--n-samples", "--data-seed", "--seed", "--batch", "--steps"])
+def test_huge_integers_are_refused_not_overflowed(capsys, flag):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", flag, "9" * 400])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert flag in err and "between" in err and "9" * 100 not in err  # not echoed whole
+
+
+def test_minus_zero_noise_trains(capsys):
+    assert main(["train", "--noise", "-0", "--l2", "-0.0", "--steps", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["settings"]["noise"] == 0.0
+
+
+def test_features_order_is_kept_so_the_same_link_reproduces_the_run(capsys):
+    assert main(["train", "--features", "x2^2,x1^2", "--steps", "20", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    settings = Settings(**report["settings"])
+    assert settings.features == ("x2^2", "x1^2")
+    again, problems = Settings.from_query_params(settings.to_query_params())
+    assert again == settings and problems == []
+    session = TrainingSession(again)
+    session.train(20)
+    assert session.evaluate()["train_cost"] == pytest.approx(report["train_cost"], rel=1e-12)
+    with pytest.raises(SystemExit):
+        main(["train", "--features", "x1^2,x1^2"])
+    assert "more than once" in capsys.readouterr().err

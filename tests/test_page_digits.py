@@ -134,7 +134,7 @@ def test_settings_come_from_the_link_and_bad_values_are_reported():
     assert s.layer_sizes == (64, 20, 10, 10) and s.settings.optimizer == "adam"
     assert s.settings.batch_size == 64 and s.settings.weight_seed == 3
     assert s.settings.features == ()
-    assert any("features" in w.value for w in at.warning)
+    assert any("Extra input features" in w.value for w in at.warning)
 
 
 def test_notebook_follows_a_learning_rate_change_mid_run(monkeypatch):

@@ -115,8 +115,8 @@ def test_settings_come_from_the_link_and_bad_values_are_reported():
     at = make_app(activation="tanh", initializer="he", hidden_sizes="8,4,4", learning_rate="banana",
                   init_std="-3", dataset="moons")
     notice = " ".join(w.value for w in at.warning if "link" in w.value)
-    for name in ("learning_rate", "init_std", "hidden_sizes=8,4,4"):
-        assert name in notice
+    for words in ("Learning rate α", "Custom σ", "Hidden layer widths", "`8,4,4`"):
+        assert words in notice
     s = session(at).settings
     assert s.hidden_sizes == (8, 8, 8) and s.activation == "tanh" and s.dataset == "moons"
     assert s.learning_rate == 0.3 and s.init_std == 0.1
@@ -126,7 +126,7 @@ def test_settings_come_from_the_link_and_bad_values_are_reported():
 def test_too_wide_or_not_2d_from_the_link_falls_back():
     at = make_app(hidden_sizes=",".join(["200"] * 3), dataset="digits01")
     notice = " ".join(w.value for w in at.warning)
-    assert "hidden_sizes" in notice and "dataset=digits01" in notice
+    assert "Hidden layer widths" in notice and "`digits01`" in notice and "**Digits**" in notice
     assert session(at).layer_sizes == (2, *[16] * 10, 1)
     assert session(at).settings.dataset == "circles" and param(at, "dataset") == "circles"
 

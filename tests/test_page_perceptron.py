@@ -135,7 +135,7 @@ def test_link_restores_the_page():
 def test_malformed_link_values_fall_back_with_a_warning():
     at = open_page({"gate": "MAYBE", "w1": "abc", "w2": "0.5", "dataset": "moons"})
     warnings = " ".join(w.value for w in at.warning)
-    assert "'gate=MAYBE'" in warnings and "'w1=abc'" in warnings
+    assert "**Gate**: `MAYBE`" in warnings and "**Weight w1**: `abc`" in warnings
     assert at.button_group(key="perceptron.gate").value == "AND"
     assert at.slider(key="perceptron.w2").value == 0.5
     assert at.query_params["gate"] == "AND" and at.query_params["w1"] == "0"

@@ -128,8 +128,8 @@ def test_diverging_run_stops_with_a_message_and_reset_recovers():
 def test_bad_url_parameters_fall_back_with_a_notice():
     at = make_app(hidden_sizes="99,abc", learning_rate="-1", dataset="nope", noise="0.2")
     notice = " ".join(w.value for w in at.warning)
-    for name in ("hidden_sizes", "learning_rate", "dataset"):
-        assert name in notice
+    for label in ("Hidden layer widths", "Learning rate α", "Dataset"):  # the page's words, not code names
+        assert f"**{label}**" in notice
     s = session(at)
     assert s.settings.hidden_sizes == (8,) and s.settings.learning_rate == 0.3
     assert s.settings.dataset == "circles" and s.settings.noise == 0.2  # the good one is kept
@@ -137,7 +137,7 @@ def test_bad_url_parameters_fall_back_with_a_notice():
 
 def test_too_many_layers_for_the_playground_are_refused_from_the_url():
     at = make_app(hidden_sizes="4,4,4,4,4,4,4,4,4")
-    assert "hidden_sizes" in " ".join(w.value for w in at.warning)
+    assert "Hidden layer widths" in " ".join(w.value for w in at.warning)
     assert session(at).settings.hidden_sizes == (8,)
 
 

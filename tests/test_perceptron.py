@@ -252,9 +252,10 @@ def test_malformed_query_params_fall_back_and_name_the_parameter():
     s, problems = pc.PerceptronSettings.from_query_params(params)
     assert s == pc.PerceptronSettings(w0=1.5)
     joined = "\n".join(problems)
-    for name in ("gate=MAYBE", "w1=abc", "w2=1e9", "table=0120", "net_seed=-3"):
-        assert f"'{name}'" in joined
-    assert "dataset" not in joined and len(problems) == 5
+    for label, raw in (("Gate", "MAYBE"), ("Weight w1", "abc"), ("Weight w2", "1e9"),
+                       ("Custom truth table", "0120"), ("Seed", "-3")):
+        assert f"**{label}**: `{raw}` in the link was not used" in joined  # the page's words, the link's text
+    assert "dataset" not in joined and len(problems) == 5  # another page's setting is not a problem
 
 
 # -- figures ----------------------------------------------------------------------------------------------

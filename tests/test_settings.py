@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from playground.datasets import DATASETS
-from playground.settings import FIELDS, MAX_SEED, Field, Settings
+from playground.settings import FIELDS, MAX_SEED, Field, Settings, escape_markdown
 
 
 def test_defaults_are_valid_and_match_the_schema():
@@ -46,9 +46,10 @@ def test_query_params_are_text_a_person_can_read():
     assert params["learning_rate"] == "0.003"
 
 
-def test_missing_and_unknown_params_keep_the_defaults():
-    settings, problems = Settings.from_query_params({"utm_source": "mail", "dataset": "moons"})
-    assert settings == Settings(dataset="moons") and problems == []
+def test_missing_and_unknown_params_keep_the_defaults_and_unknown_ones_are_named():
+    settings, problems = Settings.from_query_params({"utm_source": "mail", "dataset": "moons", "gate": "XOR"})
+    assert settings == Settings(dataset="moons")
+    assert problems == ["`utm_source` in the link is not a setting of this app and was ignored."]
 
 
 def test_query_param_lists_use_the_last_value():
@@ -56,34 +57,41 @@ def test_query_param_lists_use_the_last_value():
     assert settings.learning_rate == 0.2
 
 
-@pytest.mark.parametrize(("name", "raw", "words"), [
-    ("learning_rate", "1000", "between 1e-05 and 100"),
-    ("learning_rate", "fast", "not a number"),
-    ("learning_rate", "nan", "finite"),
-    ("n_samples", "3", "between 4 and 2000"),
-    ("n_samples", "2.5", "whole number"),
-    ("data_seed", "-1", f"between 0 and {MAX_SEED}"),
-    ("dataset", "mnist", "one of circles"),
-    ("activation", "swish", "one of sigmoid, tanh"),
-    ("hidden_sizes", "8,x", "whole numbers"),
-    ("hidden_sizes", "8,0", "between 1 and 256"),
-    ("hidden_sizes", ",".join(["4"] * 31), "between 0 and 30 entries"),
-    ("features", "x3", "chosen from x1^2"),
+@pytest.mark.parametrize(("name", "raw", "words", "kept"), [
+    ("learning_rate", "1000", "a number between 1e-05 and 100", "0.05"),
+    ("learning_rate", "fast", "a number between 1e-05 and 100", "0.05"),
+    ("learning_rate", "nan", "a number between", "0.05"),
+    ("n_samples", "3", "a whole number between 4 and 2000", "300"),
+    ("n_samples", "2.5", "a whole number", "300"),
+    ("n_samples", "9" * 400, "a whole number between 4 and 2000", "300"),
+    ("data_seed", "-1", f"between 0 and {MAX_SEED}", "0"),
+    ("weight_seed", "1" + "0" * 399, f"between 0 and {MAX_SEED}", "0"),
+    ("batch_size", "-" + "7" * 400, "between 0 and 100000", "0"),
+    ("dataset", "mnist", "one of Circles, Moons", "Circles"),
+    ("activation", "swish", "one of sigmoid, tanh", "tanh"),
+    ("hidden_sizes", "8,x", "comma-separated widths of 1–256 units", "8"),
+    ("hidden_sizes", "8,0", "comma-separated widths", "8"),
+    ("hidden_sizes", "1.5", "comma-separated widths", "8"),
+    ("hidden_sizes", ",".join(["4"] * 31), "up to 30", "8"),
+    ("features", "x3", "a comma-separated list of x1^2", "none"),
 ])
-def test_bad_query_values_fall_back_with_a_message(name, raw, words):
+def test_bad_query_values_fall_back_with_a_message_in_the_words_of_the_page(name, raw, words, kept):
     base = Settings(learning_rate=0.05)
     settings, problems = Settings.from_query_params({name: raw, "optimizer": "adam"}, base=base)
     assert getattr(settings, name) == getattr(base, name)  # fell back
     assert settings.optimizer == "adam"  # the good values still apply
     assert len(problems) == 1
-    assert name in problems[0] and raw in problems[0] and words in problems[0]
-    assert "using" in problems[0]
+    label = FIELDS[name].label
+    assert problems[0].startswith(f"**{label}**: `") and words in problems[0]
+    assert problems[0].endswith(f"kept {escape_markdown(kept)}.")
+    assert name not in problems[0].replace(label, "")  # no code names
+    assert len(problems[0]) < 400  # a 400-digit value is not echoed whole
 
 
 def test_limits_narrow_a_field_for_one_page():
-    narrow = {"hidden_sizes": Field("hidden_sizes", "int_list", 0, 8)}
+    narrow = {"hidden_sizes": Field("hidden_sizes", "int_list", 0, 8, label="Hidden layer widths")}
     _, problems = Settings.from_query_params({"hidden_sizes": ",".join(["4"] * 10)}, limits=narrow)
-    assert problems and "between 0 and 8" in problems[0]
+    assert problems and "up to 8 comma-separated widths" in problems[0]
 
 
 @pytest.mark.parametrize(("changes", "words"), [
@@ -141,3 +149,71 @@ def test_field_format_and_parse_are_inverse():
     for name, field in FIELDS.items():
         value = getattr(NON_DEFAULT, name)
         assert field.parse(field.format(value)) == value
+
+
+# -- links a careless or hostile person can send (issue: nothing a link sends breaks the app) --------
+@pytest.mark.parametrize("raw", ["-0", "-0.0", "-0e5", " -0 "])
+def test_minus_zero_is_zero(raw):
+    settings, problems = Settings.from_query_params({"noise": raw, "l2": raw, "lr_decay": raw})
+    assert problems == []
+    for name in ("noise", "l2", "lr_decay"):
+        value = getattr(settings, name)
+        assert value == 0.0 and str(value) == "0.0"  # not -0.0: scikit-learn refuses a "negative" noise
+    assert Settings(noise=-0.0).noise.hex() == "0x0.0p+0"
+
+
+@pytest.mark.parametrize("name", [n for n, f in FIELDS.items() if f.kind == "int"])
+@pytest.mark.parametrize("raw", ["9" * 400, "-" + "9" * 400, "1" + "0" * 5000])
+def test_huge_integers_fall_back_with_a_notice_never_overflow(name, raw):
+    settings, problems = Settings.from_query_params({name: raw})
+    assert getattr(settings, name) == getattr(Settings(), name)
+    assert len(problems) == 1 and FIELDS[name].label in problems[0] and "…" in problems[0]
+
+
+def test_features_keep_the_links_order_and_repeats_are_named():
+    settings, problems = Settings.from_query_params({"features": "x2^2,x1^2"})
+    assert settings.features == ("x2^2", "x1^2") and problems == []
+    settings, problems = Settings.from_query_params({"features": "sin(x1),x1^2,sin(x1)"})
+    assert settings.features == ("sin(x1)", "x1^2")
+    assert len(problems) == 1 and "more than once" in problems[0] and "`sin(x1),x1^2`" in problems[0]
+    with pytest.raises(ValueError, match="more than once"):
+        Settings(features=("x1^2", "x1^2"))
+
+
+def test_a_page_that_refuses_a_dataset_says_where_it_lives():
+    plane_only = {"dataset": dataclasses.replace(FIELDS["dataset"], choices=("circles", "moons"))}
+    settings, problems = Settings.from_query_params({"dataset": "digits01"}, limits=plane_only)
+    assert settings.dataset == "circles"
+    assert len(problems) == 1 and "Digits 0 vs 1" in problems[0] and "**Digits**" in problems[0]
+    assert "not available on this page" in problems[0]
+
+
+@pytest.mark.parametrize("raw", [
+    "[click me](https://evil.example)", "![x](https://evil.example/i.png)", "**bold** :red[alarm]",
+    "<img src=x onerror=alert(1)>", "`code` with ``ticks``", "$\\frac{1}{0}$", "line\nbreak\x00\u202e",
+])
+def test_link_values_are_shown_as_literal_text(raw):
+    _, problems = Settings.from_query_params({"dataset": raw})
+    (problem,) = problems
+    span = problem.split(" in the link")[0].split(": ", 1)[1]
+    fence = span[: len(span) - len(span.lstrip("`"))]
+    assert span.endswith(fence) and fence not in span[len(fence):-len(fence)]  # one code span, unbroken
+    assert "\n" not in problem and "\x00" not in problem and "\u202e" not in problem
+
+
+def test_unknown_keys_are_named_and_other_pages_keys_are_not():
+    _, problems = Settings.from_query_params({"lr": "0.1", "hidden": "8", "present": "1", "w0": "2"})
+    assert problems == ["`lr`, `hidden` in the link are not settings of this app and were ignored."]
+
+
+def test_every_link_key_of_the_perceptron_is_known():
+    from playground.perceptron import FIELDS as PERCEPTRON_FIELDS
+    from playground.settings import LINK_KEYS
+    assert set(PERCEPTRON_FIELDS) <= LINK_KEYS
+
+
+def test_escape_markdown_leaves_no_markup():
+    text = escape_markdown("[a](http://b) **c** :red[d] $e$ <f> www.g.com")
+    assert "](" not in text.replace("\\](", "").replace("\\(", "")
+    for c in "[]()*:$<>.":
+        assert all(text[i - 1] == "\\" for i, ch in enumerate(text) if ch == c)

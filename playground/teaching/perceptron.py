@@ -33,7 +33,7 @@ import numpy as np
 from ..datasets import GATE_INPUTS, GATE_TABLES
 from ..engine import Network, Optimizer, make_optimizer
 from ..engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from ..settings import Field, parse_query_params
+from ..settings import LINK_KEYS, Field, parse_query_params, unknown_keys_notice
 
 Array = np.ndarray
 Weights = tuple[float, ...]
@@ -503,14 +503,16 @@ WEIGHT_LIMIT = 50.0
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
-        Field("gate", "choice", choices=GATE_CHOICES, help="which truth table"),
-        Field("table", "choice", choices=TABLE_CODES, help="custom table outputs on 00,01,10,11"),
-        Field("w0", "float", -WEIGHT_LIMIT, WEIGHT_LIMIT, help="bias w0"),
-        Field("w1", "float", -WEIGHT_LIMIT, WEIGHT_LIMIT, help="weight w1 on x1"),
-        Field("w2", "float", -WEIGHT_LIMIT, WEIGHT_LIMIT, help="weight w2 on x2"),
-        Field("net", "choice", choices=tuple(ARCHITECTURES), help="network for the fix"),
-        Field("net_act", "choice", choices=HIDDEN_ACTIVATIONS, help="hidden activation of the fix"),
-        Field("net_seed", "int", 0, 9999, help="weight seed of the fix"),
+        Field("gate", "choice", choices=GATE_CHOICES, help="which truth table", label="Gate"),
+        Field("table", "choice", choices=TABLE_CODES, help="custom table outputs on 00,01,10,11",
+              label="Custom truth table"),
+        Field("w0", "float", -WEIGHT_LIMIT, WEIGHT_LIMIT, help="bias w0", label="Bias w0"),
+        Field("w1", "float", -WEIGHT_LIMIT, WEIGHT_LIMIT, help="weight w1 on x1", label="Weight w1"),
+        Field("w2", "float", -WEIGHT_LIMIT, WEIGHT_LIMIT, help="weight w2 on x2", label="Weight w2"),
+        Field("net", "choice", choices=tuple(ARCHITECTURES), help="network for the fix", label="Network"),
+        Field("net_act", "choice", choices=HIDDEN_ACTIVATIONS, help="hidden activation of the fix",
+              label="Hidden activation"),
+        Field("net_seed", "int", 0, 9999, help="weight seed of the fix", label="Seed"),
     )
 }
 
@@ -550,11 +552,12 @@ class PerceptronSettings:
                           ) -> tuple[PerceptronSettings, list[str]]:
         """Parse this page's keys from a link; a bad value keeps ``base``'s and is reported."""
         base = base or cls()
-        values, problems = parse_query_params(FIELDS, params, base.to_query_params(),
+        current = {name: getattr(base, name) for name in FIELDS}
+        values, problems = parse_query_params(FIELDS, params, current,
                                               reasons={"table": "it needs four 0/1 digits, e.g. 0110"})
         if "net_seed" in values:
             values["net_seed"] = int(values["net_seed"])
-        return replace(base, **values), problems
+        return replace(base, **values), problems + unknown_keys_notice(params, LINK_KEYS)
 
 
 # -- number formatting shared by the messages ----------------------------------------------------
