@@ -28,6 +28,16 @@ Array = np.ndarray
 EXPLODED_COST = 1e8
 SHUFFLE_STREAM = 1  # the mini-batch shuffling RNG is seeded with (weight_seed, 1)
 FULL_BATCH_STRIDE = 8  # full-batch runs record every 8th update in the history (see record_every)
+MAX_JOB_SECONDS = 60.0  # one click may queue at most about this much training (estimated)
+
+
+def duration_text(seconds: float) -> str:
+    """"about 3 s", "about 2 min", "about 45 min", "about 3 h" — for a refusal up front."""
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} min"
+    return f"about {seconds / 3600:.1f} h".replace(".0 h", " h")
 
 
 class HistoryRow(NamedTuple):
@@ -151,9 +161,12 @@ class TrainingSession:
         self.optimizer = make_optimizer(s.optimizer)
         self.shuffle_rng = np.random.default_rng([s.weight_seed, SHUFFLE_STREAM])
         self.step = 0
-        self.epoch = 0
+        self.epoch = 0  # passes over the training set completed, counted as they happen
+        self.pending = 0  # updates a Step asked for and not yet run (see queue / run_pending)
+        self._seconds_per_update: float | None = None
         self._batches: list[tuple[Array, Array]] = []
         self._previous = self.net.snapshot()
+        self._previous_epoch = 0
         self._train_forward = None
         self.status = "ready"
         self.message = ""
@@ -231,7 +244,8 @@ class TrainingSession:
         if self.diverged:
             return 0
         net, l2, l1 = self.net, self.settings.l2, self.settings.l1
-        deadline = None if time_budget is None else time.perf_counter() + time_budget
+        started = time.perf_counter()
+        deadline = None if time_budget is None else started + time_budget
         done = 0
         while done < k:
             X, Y = self._next_batch()
@@ -243,12 +257,13 @@ class TrainingSession:
                     self._stop_diverged(cache, grads, cost)
                     break
             self._previous = net.snapshot()  # references: updates make new arrays
+            self._previous_epoch = self.epoch
             self.optimizer.update(net, grads, self.learning_rate)
             self.step += 1
             done += 1
             self._unrecorded = None
-            if not self._batches:
-                self.epoch = self.step // self.updates_per_epoch
+            if not self._batches:  # that batch ended a pass over the training set (every
+                self.epoch += 1  # full-batch update does); a batch-size change starts a new pass
             if self._history.wants(self.step):
                 if not self._weights_finite():
                     self._stop_diverged(None, None, float("inf"))
@@ -265,6 +280,8 @@ class TrainingSession:
                 self._unrecorded = (cache, grads)
             else:
                 self._stop_diverged(None, None, float("inf"))
+        if done:
+            self._seconds_per_update = (time.perf_counter() - started) / done
         return done
 
     def train_epochs(self, n: int = 1) -> int:
@@ -277,6 +294,50 @@ class TrainingSession:
         ``EXPLODED_COST`` nothing exploded. False when Z[L] is not finite."""
         z = max(float(ZL.max()), -float(ZL.min()))
         return ZL.shape[0] * (z + self._target_bound + 1.0) ** 2 <= EXPLODED_COST
+
+    # -- bounded work: a big Step runs in slices, can be stopped, and is refused if too long ----
+    def seconds_per_update(self) -> float:
+        """Measured cost of one update (with its share of history evaluations): from the last
+        ``train`` call, or — before any — by timing one forward and backward pass on a batch
+        (nothing changes). Times 1.3 for the periodic evaluations of the whole data."""
+        if self._seconds_per_update is None:
+            X, Y = self.X_train[:, : self.batch_size], self.Y_train[:, : self.batch_size]
+            probe = self.net.copy()  # a training pass moves batch-norm averages and the dropout stream
+            started = time.perf_counter()
+            with np.errstate(all="ignore"):
+                probe.backward(probe.forward(X), Y, l2=self.settings.l2, l1=self.settings.l1)
+            self._seconds_per_update = 1.3 * (time.perf_counter() - started) + 2e-5
+        return self._seconds_per_update
+
+    def estimate_seconds(self, updates: int) -> float:
+        return updates * self.seconds_per_update()
+
+    def queue(self, updates: int, max_seconds: float = MAX_JOB_SECONDS) -> str | None:
+        """Ask for ``updates`` more updates, to be run by ``run_pending`` in time slices. Refused
+        (returns the message saying why, and nothing is queued) when they would take longer
+        than ``max_seconds`` on this machine, or the run has diverged."""
+        if self.diverged:
+            return "Training stopped (diverged): press Reset first."
+        seconds = self.estimate_seconds(updates)
+        if seconds > max_seconds:
+            return (f"{updates:,} updates of this network would take {duration_text(seconds)} here "
+                    f"(the limit for one click is {duration_text(max_seconds)}) — lower the number of "
+                    "updates (a smaller step) or the size (fewer or narrower layers, fewer points, "
+                    "larger batches).")
+        self.pending += int(updates)
+        return None
+
+    def run_pending(self, time_budget: float) -> int:
+        """Run queued updates for at most ``time_budget`` seconds; returns how many ran."""
+        if self.pending <= 0:
+            return 0
+        done = self.train(self.pending, time_budget=time_budget)
+        self.pending = 0 if self.diverged or done == 0 else self.pending - done
+        return done
+
+    def cancel_pending(self) -> None:
+        """Stop: drop the updates still queued (the ones already run stay)."""
+        self.pending = 0
 
     @staticmethod
     def _grads_finite(grads) -> bool:
@@ -293,6 +354,7 @@ class TrainingSession:
             update = self.step
             self.net.restore(self._previous)
             self.step -= 1
+            self.epoch = self._previous_epoch
         if np.isfinite(cost):
             what = f"the cost exploded to {cost:.3g}"
         else:

@@ -79,3 +79,25 @@ def test_reference_initializer_comparison_on_circles():
     runs = compare(Settings(hidden_sizes=(16,) * 10), INITIALIZERS, steps=300)
     final = {run.label: run.history.column("train_cost")[-1] for run in runs}
     assert final["relu + he"] < 0.3 < final["relu + small"]
+
+
+# -- bounded work: a comparison advances in time slices and is refused when it would take too long --
+def test_a_comparison_advances_in_slices_to_the_same_result():
+    from playground.compare import Comparison
+    whole = compare(BASE, INITIALIZERS[2:], steps=60)
+    sliced = Comparison(BASE, INITIALIZERS[2:], steps=60)
+    calls = 0
+    while not sliced.advance(time_budget=0.0):  # the smallest slice: one update per call
+        calls += 1
+        assert 0.0 <= sliced.fraction < 1.0 and "Run " in sliced.progress_text
+    assert calls > 10 and sliced.fraction == 1.0
+    for a, b in zip(whole, sliced.runs):
+        np.testing.assert_array_equal(a.history.column("train_cost"), b.history.column("train_cost"))
+        assert a.steps == b.steps == 60
+
+
+def test_a_huge_comparison_is_estimated_before_it_starts():
+    from playground.compare import Comparison
+    big = Comparison(BASE.replace(hidden_sizes=(128,) * 30, n_samples=2000), INITIALIZERS, steps=3000)
+    assert big.estimate_seconds() > 600  # 4 × 3,000 full-batch updates of 30 × 128 on 2,000 points
+    assert big.runs == [] and big.fraction == 0.0  # estimating trained nothing

@@ -277,3 +277,49 @@ def test_non_finite_weights_are_rolled_back_to_the_last_finite_update(max_histor
     assert "kept from update 4" in session.message
     for W, W0 in zip(weights(session), good):
         np.testing.assert_array_equal(W, W0)
+
+
+# -- epochs are counted as they happen; big steps are queued, sliced, stoppable, or refused ---------
+def test_switching_batch_size_mid_run_does_not_rewrite_the_epoch_count():
+    session = TrainingSession(Settings(n_samples=200, test_ratio=0.0, batch_size=1))
+    session.train(30)
+    assert session.epoch == 0  # 30 of 200 examples: no pass completed yet
+    session.update_hyperparameters(batch_size=0)
+    session.train(1)
+    assert session.epoch == 1  # one full-batch update is one epoch ("Epoch 31" before)
+    session.update_hyperparameters(batch_size=64)
+    session.train(4)  # 64, 64, 64, 8: one more pass
+    assert session.epoch == 2 and session.step == 35
+
+
+def test_a_queued_step_runs_in_slices_and_can_be_stopped():
+    session = TrainingSession(Settings(n_samples=400, batch_size=1))
+    assert session.queue(10 * session.updates_per_epoch) is None
+    total = session.pending
+    done = session.run_pending(time_budget=0.01)
+    assert 0 < done < total and session.pending == total - done and session.step == done
+    session.cancel_pending()
+    assert session.pending == 0 and session.run_pending(0.01) == 0 and session.step == done
+
+
+def test_a_queued_step_finishes_exactly():
+    session = TrainingSession(Settings(n_samples=100, batch_size=10))
+    session.queue(25)
+    while session.pending:
+        session.run_pending(time_budget=0.005)
+    assert session.step == 25 and session.latest["step"] == 25
+
+
+def test_too_much_work_for_one_click_is_refused_with_an_estimate():
+    session = TrainingSession(Settings(n_samples=2000, hidden_sizes=(128,) * 30, batch_size=0))
+    message = session.queue(4 * 3000)
+    assert message is not None and "would take about" in message and "lower" in message
+    assert session.pending == 0 and session.step == 0  # nothing ran, nothing queued
+    assert session.queue(1) is None
+
+
+def test_duration_text_reads_like_a_person_would_say_it():
+    from playground.training import duration_text
+    assert duration_text(3.2) == "about 3 s"
+    assert duration_text(45 * 60) == "about 45 min"
+    assert duration_text(3 * 3600) == "about 3 h"

@@ -5,8 +5,9 @@ configuration for the same number of updates and overlay the cost curves and the
 gradient profiles. Fair by construction: every run is ``base.replace(**changes)`` and a
 change may touch the network and the optimizer, never the data or the seeds.
 
-Pure Python + NumPy (no Streamlit); progress is reported through a callback, so a page can
-draw a progress bar and a notebook can print.
+Pure Python + NumPy (no Streamlit). ``Comparison`` is the work as a resumable object: a page
+advances it in time slices (bounded work per rerun, stoppable, refused up front when
+``estimate_seconds`` is too long); ``compare`` runs it to the end with a progress callback.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ MAX_STEPS = 5000
 # What a configuration may change. Data, split and seeds stay those of the base settings.
 VARIABLE = ("activation", "initializer", "init_std", "hidden_sizes", "optimizer", "learning_rate",
             "batch_size", "l2", "lr_decay", "l1", "dropout", "batch_norm", "residual")
-CHUNKS = 50  # progress reports per run
+CHUNKS = 50  # updates are trained in steps // CHUNKS pieces (a progress report after each)
 HISTORY_POINTS = 250  # per run: enough for a curve, and evaluating fewer rows keeps runs quick
 
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is running)
@@ -72,6 +73,78 @@ def configurations(base: Settings, changes: Sequence[Mapping[str, Any]]) -> list
     return out
 
 
+class Comparison:
+    """A comparison as resumable work: ``advance(time_budget)`` trains for at most that long and
+    returns; call it again (a page does, from its next rerun) until ``done``. So a click never
+    holds the server for longer than one slice, and a Stop between slices is just not calling
+    it again. ``estimate_seconds`` says up front how long the whole thing would take here."""
+
+    def __init__(self, base: Settings, changes: Sequence[Mapping[str, Any]], steps: int,
+                 labels: Sequence[str] | None = None):
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be a whole number between 1 and {MAX_STEPS}, got {steps!r}")
+        self.settings = configurations(base, changes)
+        self.labels = list(labels) if labels is not None else [describe(s) for s in self.settings]
+        self.steps = steps
+        self.runs: list[ComparisonRun] = []
+        self._session: TrainingSession | None = None
+        self._initial: LayerStats | None = None
+        self._seconds = 0.0  # wall-clock time of the run in progress so far
+
+    @property
+    def done(self) -> bool:
+        return len(self.runs) == len(self.settings)
+
+    @property
+    def fraction(self) -> float:
+        current = self._session.step / self.steps if self._session is not None else 0.0
+        return min(1.0, (len(self.runs) + current) / len(self.settings))
+
+    @property
+    def progress_text(self) -> str:
+        if self.done:
+            return f"Done: {len(self.runs)} runs of {self.steps:,} updates"
+        i = len(self.runs)
+        step = self._session.step if self._session is not None else 0
+        return f"Run {i + 1} of {len(self.settings)}: {self.labels[i]}, update {step:,} of {self.steps:,}"
+
+    def estimate_seconds(self) -> float:
+        """All runs, from the first run's measured cost of one update (same shapes for all)."""
+        probe = TrainingSession(self.settings[0], max_history=HISTORY_POINTS)
+        return probe.estimate_seconds(self.steps) * len(self.settings)
+
+    def advance(self, time_budget: float | None = None, chunks: int | None = None) -> bool:
+        """Train for at most ``time_budget`` seconds (at least one update) and at most
+        ``chunks`` pieces of steps // CHUNKS updates (None: no limit). Returns ``done``."""
+        started = time.perf_counter()
+        deadline = None if time_budget is None else started + time_budget
+        pieces = 0
+        while not self.done:
+            if self._session is None:
+                self._seconds = 0.0
+                self._session = TrainingSession(self.settings[len(self.runs)], max_history=HISTORY_POINTS)
+                self._initial = self._session.latest_stats
+            session = self._session
+            if session.step < self.steps and not session.diverged:
+                left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+                session.train(min(max(1, self.steps // CHUNKS), self.steps - session.step), time_budget=left)
+                pieces += 1
+            if session.step >= self.steps or session.diverged:
+                final = session.latest_stats if session.diverged else session.full_batch_stats()
+                now = time.perf_counter()
+                self._seconds += now - started
+                started = now
+                self.runs.append(ComparisonRun(self.labels[len(self.runs)], session.settings, session.history,
+                                               self._initial, final, session.step, session.status,
+                                               session.message, session.net, self._seconds))
+                self._session = None
+            if (deadline is not None and time.perf_counter() >= deadline) or (chunks is not None and pieces >= chunks):
+                break
+        if self._session is not None:  # time spent on the unfinished run counts toward its seconds
+            self._seconds += time.perf_counter() - started
+        return self.done
+
+
 def compare(
     base: Settings,
     changes: Sequence[Mapping[str, Any]],
@@ -80,26 +153,11 @@ def compare(
     labels: Sequence[str] | None = None,
 ) -> list[ComparisonRun]:
     """Train every configuration for ``steps`` updates (a run that diverges stops early) and
-    return the runs in order. ``progress(fraction, text)`` is called ~50 times per run."""
-    if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {steps}")
-    all_settings = configurations(base, changes)
-    labels = list(labels) if labels is not None else [describe(s) for s in all_settings]
-    chunk = max(1, steps // CHUNKS)
-    runs = []
-    for i, (label, settings) in enumerate(zip(labels, all_settings)):
-        started = time.perf_counter()
-        session = TrainingSession(settings, max_history=HISTORY_POINTS)
-        initial = session.latest_stats
-        while session.step < steps and not session.diverged:
-            if session.train(min(chunk, steps - session.step)) == 0:
-                break
-            if progress is not None:
-                done = (i + min(session.step, steps) / steps) / len(all_settings)
-                progress(done, f"Run {i + 1} of {len(all_settings)}: {label}, update {session.step:,} of {steps:,}")
-        final = session.latest_stats if session.diverged else session.full_batch_stats()
-        runs.append(ComparisonRun(label, settings, session.history, initial, final, session.step,
-                                  session.status, session.message, session.net, time.perf_counter() - started))
-    if progress is not None:
-        progress(1.0, f"Done: {len(runs)} runs of {steps:,} updates")
-    return runs
+    return the runs in order, in one call (a notebook; the page advances a ``Comparison`` in
+    slices). ``progress(fraction, text)`` is called ~50 times per run."""
+    comparison = Comparison(base, changes, steps, labels)
+    while not comparison.done:
+        comparison.advance(chunks=1 if progress is not None else None)
+        if progress is not None:
+            progress(comparison.fraction, comparison.progress_text)
+    return comparison.runs
