@@ -338,6 +338,8 @@ PAGE_FOR_CHOICE = {
 LINK_KEYS = frozenset(FIELDS) | {
     "present", "data",  # Playground: presentation mode, "trained on an uploaded file"
     "gate", "table", "w0", "w1", "w2", "net", "net_act", "net_seed",  # Perceptron
+    "lesson", "done", "picks",  # guided lessons: progress (playground/teaching/lessons/progress.py)
+    "hide", "lock", "title", "question",  # a teacher's link (playground/teaching/lessons/teacher.py)
 }
 
 
