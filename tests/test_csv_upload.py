@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,41 @@ def test_uploaded_data_trains_in_a_session():
     session.train(5)
     assert session.dataset_label == "uploaded.csv" and session.step == 5
     assert len(session.y_train) + len(session.y_test) == 40
+
+
+# -- extreme numbers: standardized without overflow/underflow, or refused naming the cell -----------
+def _finite(data) -> bool:
+    return bool(np.isfinite(data.X).all() and np.isfinite(np.asarray(data.y, dtype=float)).all())
+
+
+@pytest.mark.parametrize("column", [["1e-320", "2e-320", "3e-320", "4e-320"],
+                                    ["1.7e308", "-1.7e308", "1.7e308", "1.6e308"],
+                                    ["5e-324", "1e308", "-1e308", "0"]])
+def test_extreme_feature_values_standardize_to_finite_numbers(column):
+    text = "a,b,label\n" + "".join(f"{v},{i},{i % 2}\n" for i, v in enumerate(column))
+    with np.errstate(all="raise"):
+        data = load_csv(text)
+    assert _finite(data)
+    np.testing.assert_allclose(data.X[:, 0].mean(), 0.0, atol=1e-12)
+    np.testing.assert_allclose(data.X[:, 0].std(), 1.0, rtol=1e-12)
+
+
+def test_extreme_regression_targets_standardize_to_finite_numbers():
+    data = load_csv("a,b,y\n1,1,1.7e308\n2,2,-1.7e308\n3,3,1e308\n4,4,5\n")
+    assert data.task == "regression" and _finite(data)
+    assert data.target_std > 1e307 and np.isfinite(data.target_mean)
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "Infinity", "1e999"])
+def test_infinite_labels_are_refused_naming_the_cell(cell):
+    with pytest.raises(CSVError, match=rf"Row 3, column 'y': '{re.escape(cell)}' is not a finite number"):
+        load_csv(f"a,b,y\n1,1,0.5\n2,2,{cell}\n3,3,2.5\n4,4,7.1\n")
+
+
+def test_download_name_from_an_uploaded_name_is_a_plain_file_name():
+    from playground.csv_upload import download_name
+    assert download_name("heights.csv") == "heights.csv"
+    assert download_name("../../etc/passwd") == "passwd.csv"
+    for hostile in ("../../a", "[x](http://e.example).csv", ".hidden", "a\u202eb.csv", "", "\x00"):
+        name = download_name(hostile)
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.csv", name), name

@@ -87,6 +87,15 @@ def _num(value: float) -> str:
     return f"{value:.4g}"
 
 
+def download_name(uploaded_name: str, suffix: str = ".csv", limit: int = 80) -> str:
+    """A safe file name for a download derived from an uploaded file's name: letters, digits,
+    '-', '_' and '.' only (no path, no leading dot, no markup), the extension replaced."""
+    stem = str(uploaded_name).replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in stem).strip("._")
+    return (safe[:limit] or "uploaded") + suffix
+
+
 def _mb(n_bytes: int) -> str:
     return f"{n_bytes / 1024 / 1024:.1f} MB"
 
@@ -232,19 +241,24 @@ def load_csv(
                            "Fill it in or delete the row.")
         labels.append(cells[label_index])
 
+    X_std, means, stds = np.empty_like(X), [0.0, 0.0], [1.0, 1.0]
     for j, i in enumerate(feature_index):
-        if np.ptp(X[:, j]) == 0:
+        if X[:, j].min() == X[:, j].max():
             raise CSVError(
                 f"Column {header[i]!r} has the same value ({_num(X[0, j])}) in every row, so it cannot help "
                 "tell the rows apart; use a column that varies."
             )
-    means, stds = X.mean(axis=0), X.std(axis=0)
-    X_std = (X - means) / stds
+        X_std[:, j], means[j], stds[j] = _standardize(X[:, j], header[i])
     names = tuple(header[i] for i in feature_index)
     common = dict(X=X_std, name=name, feature_names=names, label_name=label,
                   means=tuple(float(v) for v in means), stds=tuple(float(v) for v in stds))
 
     numbers = [_parse_number(t) for t in labels]
+    if task != "classification":  # ±inf is a number no target can be, and no class should be
+        for (row_number, _), value, text in zip(data_rows, numbers, labels):
+            if value is not None and not math.isfinite(value):
+                raise CSVError(f"Row {row_number}, column {label!r}: {text!r} is not a finite number. "
+                               "Replace it (or delete the row); infinity cannot be a label or a target.")
     numeric = all(v is not None and math.isfinite(v) for v in numbers)
     distinct = sorted(set(numbers), key=float) if numeric else sorted(set(labels))
     if task == "auto":
@@ -253,6 +267,23 @@ def load_csv(
     if task == "regression":
         return _regression(numbers, labels, data_rows, label, common)
     return _classification(labels, numbers if numeric else None, data_rows, label, common)
+
+
+def _standardize(values: np.ndarray, column: str) -> tuple[np.ndarray, float, float]:
+    """(values − mean) / std, and the mean and std, without overflow or underflow.
+
+    The column is first scaled by a power of two (exact) so that its largest |value| is about
+    1: the mean of ±1.7e308 no longer overflows to ±inf, and a spread of 1e-320 is no longer a
+    standard deviation that rounds to 0 (which made the standardized values ±inf)."""
+    exponent = math.frexp(float(np.max(np.abs(values))))[1]
+    with np.errstate(under="ignore"):  # 5e-324 next to 1e308 becomes 0 here: it is 0 at that scale
+        scaled = np.ldexp(values, -exponent)
+        mean, std = float(scaled.mean()), float(scaled.std())
+        standardized = (scaled - mean) / std if std > 0 else np.full_like(scaled, np.nan)
+    if not np.isfinite(standardized).all():  # values that differ by less than float64 can tell
+        raise CSVError(f"Column {column!r}: its values are too close together to tell apart "
+                       f"(they differ by about {_num(math.ldexp(float(np.ptp(scaled)), exponent))}); rescale the column or use another.")
+    return standardized, math.ldexp(mean, exponent), math.ldexp(std, exponent)
 
 
 def _feature_value(text: str, row_number: int, column: str) -> float:
@@ -274,12 +305,11 @@ def _regression(numbers: list, labels: list[str], data_rows: list, label: str, c
             raise CSVError(f"Row {row_number}, column {label!r}: {text!r} is not a number, and a regression "
                            "target must be a number in every row.")
     target = np.array(numbers, dtype=float)
-    if np.ptp(target) == 0:
+    if target.min() == target.max():
         raise CSVError(f"The label column {label!r} has the same value ({_num(target[0])}) in every row: "
                        "there is nothing to predict.")
-    mean, std = float(target.mean()), float(target.std())
-    return UploadedCSV(y=(target - mean) / std, task="regression", n_classes=1, target_mean=mean,
-                       target_std=std, **common)
+    y, mean, std = _standardize(target, label)
+    return UploadedCSV(y=y, task="regression", n_classes=1, target_mean=mean, target_std=std, **common)
 
 
 def _classification(labels: list[str], numbers: list | None, data_rows: list, label: str,
