@@ -83,7 +83,7 @@ def test_reference_initializer_comparison_on_circles():
 
 # -- bounded work: a comparison advances in time slices and is refused when it would take too long --
 def test_a_comparison_advances_in_slices_to_the_same_result():
-    from playground.compare import Comparison
+    from playground.teaching.gradients.compare import Comparison
     whole = compare(BASE, INITIALIZERS[2:], steps=60)
     sliced = Comparison(BASE, INITIALIZERS[2:], steps=60)
     calls = 0
@@ -97,7 +97,7 @@ def test_a_comparison_advances_in_slices_to_the_same_result():
 
 
 def test_a_huge_comparison_is_estimated_before_it_starts():
-    from playground.compare import Comparison
+    from playground.teaching.gradients.compare import Comparison
     big = Comparison(BASE.replace(hidden_sizes=(128,) * 30, n_samples=2000), INITIALIZERS, steps=3000)
     assert big.estimate_seconds() > 600  # 4 × 3,000 full-batch updates of 30 × 128 on 2,000 points
     assert big.runs == [] and big.fraction == 0.0  # estimating trained nothing

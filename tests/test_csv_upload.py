@@ -163,7 +163,7 @@ def test_infinite_labels_are_refused_naming_the_cell(cell):
 
 
 def test_download_name_from_an_uploaded_name_is_a_plain_file_name():
-    from playground.csv_upload import download_name
+    from playground.files.csv_upload import download_name
     assert download_name("heights.csv") == "heights.csv"
     assert download_name("../../etc/passwd") == "passwd.csv"
     for hostile in ("../../a", "[x](http://e.example).csv", ".hidden", "a\u202eb.csv", "", "\x00"):

@@ -207,8 +207,8 @@ def test_unknown_keys_are_named_and_other_pages_keys_are_not():
 
 
 def test_every_link_key_of_the_perceptron_is_known():
-    from playground.perceptron import FIELDS as PERCEPTRON_FIELDS
     from playground.settings import LINK_KEYS
+    from playground.teaching.perceptron import FIELDS as PERCEPTRON_FIELDS
     assert set(PERCEPTRON_FIELDS) <= LINK_KEYS
 
 
