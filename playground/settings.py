@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -194,24 +195,32 @@ def _backtick_runs(text: str) -> list[str]:
     return runs + ([current] if current else [])
 
 
-MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:&=\"'^@%")
+# What markdown (and Streamlit's :color[…] / :material/…: / $maths$) could read as markup once
+# line breaks are gone: emphasis, code, links and images ([ ]), HTML and entities (< > &),
+# headings, tables, strikethrough, maths, shortcodes and autolinks (http: and a@b need : and @).
+MARKDOWN_SPECIAL = set("\\`*_[]<>#|~$:&@")
 
 
 def escape_markdown(text: Any) -> str:
-    """``text`` for a markdown message, shown literally: every ASCII punctuation character that
-    markdown (or Streamlit's :color[…], :material/…: and $maths$) could interpret is
-    backslash-escaped, line breaks become spaces and control characters "�"."""
+    """``text`` for a markdown message, shown literally: the characters that could start markup
+    are backslash-escaped (the backslash is not shown), "www." loses its autolink, line breaks
+    become spaces and control characters "�"."""
     out = []
     for c in str(text):
         if c in "\r\n\t":
             out.append(" ")
         elif unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
             out.append("�")
-        elif c in MARKDOWN_SPECIAL:
+        elif c in MARKDOWN_SPECIAL or (c == "." and "".join(out[-3:]).lower() == "www"):
             out.append("\\" + c)
         else:
             out.append(c)
     return "".join(out)
+
+
+def unescape_markdown(text: str) -> str:
+    """What the reader sees of ``escape_markdown``'s output (for tests and plain-text copies)."""
+    return re.sub(r"\\([!-/:-@[-`{-~])", r"\1", text)
 
 
 def _first(raw: Any) -> Any:
@@ -283,6 +292,9 @@ def unknown_keys_notice(params: Mapping[str, Any], known: set[str] | frozenset[s
 
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+# The activations as the course writes them (the engine's registry keys are identifiers).
+ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+                     "linear": "linear (none)", "softmax": "softmax", "step": "step"}
 INIT_LABELS = {
     "zeros": "zeros (symmetry!)",
     "small": "small: 0.01·N(0,1)",
@@ -305,7 +317,8 @@ FIELDS: dict[str, Field] = {
               label="Extra input features"),
         Field("hidden_sizes", "int_list", 0, MAX_HIDDEN_LAYERS, help="hidden layer widths, e.g. 8,8,4",
               label="Hidden layer widths"),
-        Field("activation", "choice", choices=HIDDEN_ACTIVATIONS, help="hidden activation g", label="Hidden activation"),
+        Field("activation", "choice", choices=HIDDEN_ACTIVATIONS, help="hidden activation g", label="Hidden activation",
+              choice_labels=tuple(ACTIVATION_LABELS.items())),
         Field("initializer", "choice", choices=(*INITIALIZERS, CUSTOM_INITIALIZER), help="weight initializer",
               label="Initializer", choice_labels=tuple(INIT_LABELS.items())),
         Field("init_std", "float", 0.0, 10.0, help="σ of the custom initializer, W = σ·N(0,1)", label="Custom σ"),

@@ -151,6 +151,10 @@ def test_comparison_trains_every_run_and_overlays_them():
     at.segmented_control(key="gradients.compare.w.count").set_value(3).run()
     at.select_slider(key="gradients.compare.w.steps").set_value(100).run()
     at.button(key="gradients.compare.run").click().run()
+    for _ in range(200):  # AppTest fires no timers: each run() is one slice of the comparison
+        if "gradients.compare.job" not in at.session_state:
+            break
+        at.run()
     assert not at.exception
     runs = at.session_state["gradients.compare.runs"]
     assert [r.label for r in runs] == ["relu + small", "relu + large", "relu + xavier"]
@@ -184,3 +188,21 @@ def test_heatmap_never_draws_more_than_200_columns():
     fig = gradient_heatmap_figure(np.arange(1000), np.ones((30, 1000)))
     assert np.asarray(fig.data[0].z).shape == (30, 200)
     assert len(fig.data[0].x) == 201  # cell edges
+
+
+def test_a_comparison_too_big_for_one_click_is_refused_with_an_estimate():
+    at = make_app(hidden_sizes=",".join(["128"] * 30), n_samples="2000", batch_size="0")
+    at.select_slider(key="gradients.compare.w.steps").set_value(3000).run()
+    at.button(key="gradients.compare.run").click().run()
+    text = " ".join(w.value for w in at.warning)
+    assert "Comparison not run" in text and "would take about" in text and "lower" in text
+    assert "gradients.compare.job" not in at.session_state and "gradients.compare.runs" not in at.session_state
+
+
+def test_a_running_comparison_can_be_stopped():
+    at = make_app()
+    at.select_slider(key="gradients.compare.w.steps").set_value(3000).run()
+    at.button(key="gradients.compare.run").click().run()
+    assert "gradients.compare.job" in at.session_state  # one slice ran, more to come
+    at.button(key="gradients.compare.stop").click().run()
+    assert "gradients.compare.job" not in at.session_state and not at.exception

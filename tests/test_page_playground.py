@@ -198,3 +198,28 @@ def test_weights_download_matches_the_command_line_format(tmp_path):
     assert saved["W1"].shape == (8, 2) and saved["b1"].shape == (8, 1)
     assert Settings(**json.loads(str(saved["settings"]))) == s.settings
     assert json.loads(str(saved["training"]))["updates"] == 1
+
+
+def test_a_big_step_runs_in_slices_with_progress_and_stop():
+    at = make_app(batch_size="1", n_samples="2000", hidden_sizes="32,32,32")
+    at.selectbox(key="pg.step_mode").set_value("10 epochs").run()
+    at.button(key="pg.step_button").click().run()
+    s = session(at)
+    total = 10 * s.updates_per_epoch
+    assert 0 < s.step < total and s.pending == total - s.step  # one slice ran; the rest is queued
+    assert at.button(key="pg.stop_step")
+    at.run()  # the next slice (in the browser the clock asks for it)
+    assert s.step > total - s.pending - 1 and not at.exception
+    stopped_at = s.step
+    at.button(key="pg.stop_step").click().run()
+    assert s.pending == 0 and s.step == stopped_at and not at.exception
+
+
+def test_switching_batch_size_mid_run_keeps_the_epoch_count():
+    at = make_app(batch_size="1", n_samples="200", test_ratio="0")
+    for _ in range(3):
+        at.button(key="pg.step_button").click().run()
+    assert counter(at) == "### Epoch 0 · update 3"
+    at.sidebar.select_slider(key="pg.w.batch_size").set_value(0).run()
+    at.button(key="pg.step_button").click().run()
+    assert counter(at) == "### Epoch 1 · update 4"

@@ -8,6 +8,7 @@ import pytest
 from helpers import make_app
 from streamlit.testing.v1 import AppTest
 
+from playground.settings import unescape_markdown as shown_text  # what the reader sees
 from playground.ui.keys import PLAYGROUND
 
 SESSION = PLAYGROUND.session
@@ -52,7 +53,7 @@ def test_good_file_becomes_the_training_data():
     assert s.custom is not None and s.dataset_label == "people.csv"
     assert n_points(at) == 57 and s.task == "binary" and s.step == 0
     np.testing.assert_allclose(np.vstack([s.points_train, s.points_test]).mean(axis=0), 0.0, atol=1e-12)
-    assert any("In use: people.csv" in m.value for m in at.success)
+    assert any("In use: people.csv" in shown_text(m.value) for m in at.success)
     shown = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
     assert "x1 = (height_cm −" in shown and "x2 = (weight_kg −" in shown, "the standardization is shown"
     assert link(at)["data"] == "uploaded"
@@ -75,7 +76,7 @@ def test_bad_file_keeps_the_built_in_dataset_and_says_why(content, message):
     before = session(at)
     upload(at, "bad.csv", content)
     assert session(at) is before and session(at).step == 1, "the current run is untouched"
-    errors = " ".join(e.value for e in at.error)
+    errors = shown_text(" ".join(e.value for e in at.error))
     assert message in errors and "Still training on the built-in dataset" in errors
     assert "data" not in link(at)
 
@@ -86,7 +87,7 @@ def test_bad_file_after_a_good_one_keeps_the_uploaded_data():
     good_session = session(at)
     upload(at, "bad.csv", csv("x1,x2,label", ["1,2,0", "2,3,"]))
     assert session(at) is good_session and n_points(at) == 57
-    errors = " ".join(e.value for e in at.error)
+    errors = shown_text(" ".join(e.value for e in at.error))
     assert "Row 3, column 'label': the label is missing" in errors and "your file **people.csv**" in errors
     upload(at, "other.csv", OTHER)
     assert session(at).dataset_label == "other.csv" and session(at).task == "multiclass"
@@ -102,7 +103,7 @@ def test_choosing_another_label_column_reloads_the_file():
     assert s.task == "regression"  # 9 different whole numbers: a number to predict
     assert any(m.label == "test R²" for m in at.metric)
     at.radio(key="pg.upload.task").set_value("classification").run()
-    assert "9 different values" in " ".join(e.value for e in at.error)
+    assert "9 different values" in shown_text(" ".join(e.value for e in at.error))
     assert session(at) is s
 
 
@@ -147,6 +148,16 @@ def test_removing_the_file_from_the_uploader_keeps_the_data_until_asked():
     upload(at, "people.csv", GOOD)
     at.file_uploader(key=UPLOADER).set_value(None).run()
     assert session(at).dataset_label == "people.csv"
-    assert any("In use: people.csv" in m.value for m in at.success)
+    assert any("In use: people.csv" in shown_text(m.value) for m in at.success)
     at.button(key="pg.upload.drop").click().run()
     assert session(at).custom is None
+
+
+def test_a_hostile_file_name_and_header_are_shown_as_literal_text():
+    at = make_app()
+    hostile = "[win](https://evil.example) **now**"
+    body = csv(f"{hostile},b,label", ["x,2,0", "2,3,1"])
+    at.file_uploader(key=UPLOADER).set_value([("![i](https://evil.example/i.png).csv", body, "text/csv")]).run()
+    (error,) = at.error
+    assert "[win](" not in error.value and "![i](" not in error.value  # no link or image markup
+    assert f"column '{hostile}': 'x' is not a number" in shown_text(error.value)  # what the reader sees

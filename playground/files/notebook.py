@@ -30,7 +30,9 @@ from ..datasets import DATASETS, EXTRA_FEATURES
 from ..engine.activations import ACTIVATIONS
 from ..engine.layers import BN_EPSILON, BN_MOMENTUM
 from ..engine.network import DROPOUT_STREAM
+from ..settings import escape_markdown
 from ..training import TrainingSession
+from .csv_upload import download_name
 
 HYPERPARAMETERS = ("learning_rate", "l2", "lr_decay", "batch_size", "l1", "dropout")
 CURVE_POINTS = 500  # the notebook records the cost about this many times
@@ -85,7 +87,7 @@ def _data_description(session: TrainingSession) -> str:
     m_train, m_test = len(session.y_train), len(session.y_test)
     split = f"{m_train} training and {m_test} test rows (test share {s.test_ratio:g}, split seed {s.data_seed})"
     if custom is not None:
-        lines = [f"Your uploaded file **{custom.name}**: {split}."]
+        lines = [f"Your uploaded file **{escape_markdown(custom.name)}**: {split}."]
         describe = getattr(custom, "standardization_lines", None)
         if describe is not None:
             lines.append("The app standardized it before training: " + "; ".join(f"`{t}`" for t in describe()) + ".")
@@ -741,6 +743,6 @@ def notebook_bytes(session: TrainingSession, schedule: Sequence[Phase] | None = 
 
 
 def file_name(session: TrainingSession) -> str:
-    label = session.custom.name.rsplit(".", 1)[0] if session.custom is not None else session.settings.dataset
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-    return f"{safe}_neural_playground.ipynb"
+    if session.custom is not None:  # a name from the user's file: letters, digits, - _ . only
+        return download_name(session.custom.name, "_neural_playground.ipynb")
+    return f"{session.settings.dataset}_neural_playground.ipynb"

@@ -40,6 +40,11 @@ MAX_WAIT_MS = 2000  # if a chart never reports, ask anyway
 STEP_MODES = {"1 update": ("updates", 1), "1 epoch": ("epochs", 1), "10 epochs": ("epochs", 10)}
 TRAIN_BUDGET = 0.05  # seconds of NumPy per frame: caps CPU per viewer on a shared server
 MAX_UPDATES_PER_TICK = 5000
+# A Step estimated to take longer than this is not run inside the click: it is queued in the
+# session and the live area runs it in slices of STEP_SLICE seconds, with a progress bar and
+# Stop (see TrainingSession.queue / run_pending); one too long for one click is refused.
+STEP_INLINE_SECONDS = 0.2
+STEP_SLICE = 0.2
 
 
 def is_playing(prefix: str) -> bool:
@@ -74,10 +79,13 @@ def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession], play: 
     current state — the live client also sends Play/Pause over its socket the moment it is
     clicked, so by now the entry may already be playing (or paused)."""
     session = get_session()
+    session.cancel_pending()
     set_playing(prefix, play and not session.diverged)
 
 
 def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+    """A small Step trains right here; a big one is queued (run by the live area in slices) or,
+    if it would take too long for one click, refused with the estimate."""
     set_playing(prefix, False)
     entry = stream.current_entry(prefix)
     if entry is not None:
@@ -85,10 +93,18 @@ def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
         return
     unit, count = STEP_MODES[st.session_state.get(Keys(prefix).step_mode, "1 update")]
     session = get_session()
-    if unit == "updates":
-        session.train(count)
-    else:
-        session.train_epochs(count)
+    session.cancel_pending()
+    updates = count if unit == "updates" else count * session.updates_per_epoch
+    if session.estimate_seconds(updates) <= STEP_INLINE_SECONDS:
+        session.train(updates)
+        return
+    st.session_state[Keys(prefix).key("step_refused")] = refused = session.queue(updates)
+    if refused is None:
+        st.session_state[Keys(prefix).key("step_from")] = (session.step, updates)
+
+
+def _stop_step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
+    get_session().cancel_pending()
 
 
 def _reset(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
@@ -97,7 +113,7 @@ def _reset(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
         entry.reset()
         return
     set_playing(prefix, False)
-    get_session().reset()
+    get_session().reset()  # also drops a queued step
 
 
 def transport_controls(
@@ -130,6 +146,9 @@ def transport_controls(
         cols[4].button("New weights", icon=":material/casino:", key=keys.new_weights_button, on_click=on_new_weights,
                        help="Draw new initial weights (next weight seed) and start again.",
                        width="stretch")
+    refused = st.session_state.pop(keys.key("step_refused"), None)
+    if refused:
+        st.warning(f"**Step not run.** {refused}", icon=":material/timer_off:")
 
 
 def live_area(
@@ -168,7 +187,13 @@ def live_area(
         session = get_session()
         tick_key = keys.tick
         snapshots = []
-        if is_playing(prefix) and not session.diverged:
+        stepping = session.pending > 0 and not is_playing(prefix)
+        if stepping:  # a queued Step: one slice per run, then the clock asks for the next
+            session.run_pending(STEP_SLICE)
+            _step_progress(prefix, session, get_session)
+            if session.diverged or session.pending == 0:
+                st.rerun(scope="app")  # the transport buttons and notices follow the new state
+        elif is_playing(prefix) and not session.diverged:
             for chunk in range(frames):
                 session.train(MAX_UPDATES_PER_TICK // frames, time_budget=TRAIN_BUDGET / frames)
                 if snapshot is not None and chunk < frames - 1 and not session.diverged:
@@ -181,8 +206,9 @@ def live_area(
         st.session_state[keys.frames] = snapshots
         render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
         playing = is_playing(prefix) and not session.diverged
+        running = (is_playing(prefix) or session.pending > 0) and not session.diverged
         _clock(key=keys.clock, on_tick_change=_next_frame,
-               data={"playing": playing, "revision": session.step, "stops": _stop_classes(keys, playing),
+               data={"playing": running, "revision": session.step, "stops": _stop_classes(keys, playing),
                      "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS, "lead": min(frames - 1, 2)})
 
     _live()
@@ -194,6 +220,16 @@ def _stop_classes(keys: Keys, playing: bool) -> list[str]:
     the live charts (``dom``: the clock marks them, ``live_chart.js`` listens)."""
     stops = [keys.step_button, keys.reset_button] + ([keys.play_button] if playing else [])
     return [dom.key_class(key) for key in stops]
+
+
+def _step_progress(prefix: str, session: TrainingSession, get_session: Callable[[], TrainingSession]) -> None:
+    """The progress of a queued Step, with the button that stops it."""
+    start, total = st.session_state.get(Keys(prefix).key("step_from"), (session.step, session.pending))
+    done = min(max(session.step - start, 0), total)
+    cols = st.columns([5, 1], vertical_alignment="center")
+    cols[0].progress(done / max(total, 1), text=f"Step: update {done:,} of {total:,}")
+    cols[1].button("Stop", icon=":material/stop:", key=Keys(prefix).key("stop_step"), on_click=_stop_step,
+                   args=(prefix, get_session), width="stretch")
 
 
 def _next_frame() -> None:

@@ -22,7 +22,15 @@ from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..engine.initializers import INITIALIZERS
 from ..engine.network import check_residual_widths
 from ..engine.optimizers import OPTIMIZERS
-from ..settings import CUSTOM_INITIALIZER, FIELDS, MAX_SEED, Field, Settings
+from ..settings import (
+    CUSTOM_INITIALIZER,
+    FIELDS,
+    INIT_LABELS,
+    MAX_SEED,
+    OPTIMIZER_LABELS,
+    Field,
+    Settings,
+)
 from .keys import Keys
 from .teacher_ui import controlled
 
@@ -30,38 +38,23 @@ LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 0)
 L2_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 DECAY_CHOICES = (0.0, 1e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01)
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 # The activations as the course writes them (the engine's registry keys are identifiers).
 activation_label = activations.label
 
 
-INIT_LABELS = {
-    "zeros": "zeros (symmetry!)",
-    "small": "small: 0.01·N(0,1)",
-    "large": "large: 1.0·N(0,1)",
-    "xavier": "Xavier: N(0, 1/n[l-1])",
-    "he": "He: N(0, 2/n[l-1])",
-    CUSTOM_INITIALIZER: "custom: σ·N(0,1)",
-}
 
 # Every setting in the words of the sidebar (teacher links name them as in the URL).
-SETTING_LABELS = {
-    "dataset": "Dataset", "n_samples": "Number of points", "noise": "Noise", "test_ratio": "Test share",
-    "data_seed": "Data seed", "features": "Extra input features", "hidden_sizes": "Hidden layer widths",
-    "activation": "Hidden activation", "initializer": "Initializer", "init_std": "Custom σ",
-    "weight_seed": "Weight seed", "optimizer": "Optimizer", "learning_rate": "Learning rate α",
-    "batch_size": "Batch size", "l2": "L2 regularization λ", "lr_decay": "Learning-rate decay k",
-    "l1": "L1 regularization λ₁", "dropout": "Dropout rate", "batch_norm": "Batch normalization",
-    "residual": "Residual connections",
-}
+SETTING_LABELS = {name: field.label for name, field in FIELDS.items()}  # labels live in the schema
 DROPOUT_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
 
 
 def page_limits(max_layers: int, max_width: int) -> dict[str, Field]:
-    """Narrower bounds for one page (the Playground draws at most 8 layers of 32)."""
+    """Narrower bounds for one page (the Playground draws at most 8 layers of 32, and only the
+    2-D datasets: a digits link gets a notice pointing to the Digits page)."""
     return {
         "hidden_sizes": replace(FIELDS["hidden_sizes"], high=max_layers, item_high=max_width),
         "n_samples": replace(FIELDS["n_samples"], low=20, high=2000),
+        "dataset": replace(FIELDS["dataset"], choices=PLANE_DATASETS),
     }
 
 
@@ -88,9 +81,10 @@ def save_settings(prefix: str, settings: Settings, extra: dict[str, str] | None 
 def url_problem_notice(prefix: str) -> None:
     problems = st.session_state.get(Keys(prefix).url_problems) or []
     if problems:
+        # Each problem is markdown built by playground.settings: the link's own text is inside
+        # code spans there, so a crafted link cannot show links, images or styling here.
         st.warning(
-            "Some settings in the link could not be used and were reset to their defaults:\n\n"
-            + "\n".join(f"- {p}" for p in problems),
+            "Some settings in the link could not be used:\n\n" + "\n".join(f"- {p}" for p in problems),
             icon="🔗",
         )
 
@@ -174,7 +168,7 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field],
     try:
         return settings.replace(
             dataset=dataset, n_samples=int(n_samples), noise=float(noise), test_ratio=float(test_ratio),
-            data_seed=int(data_seed), features=tuple(f for f in EXTRA_FEATURES if f in (features or [])),
+            data_seed=int(data_seed), features=ordered_features(settings.features, features),
             hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, init_std=float(init_std),
             weight_seed=int(weight_seed), **fixes, **training,
         )
@@ -200,6 +194,13 @@ def fix_widgets(prefix: str, settings: Settings, hidden_sizes: tuple[int, ...], 
                          disabled=bool(why_not), help="A[l] = g(Z[l]) + A[l−2]: a path for the gradient around "
                          "every two hidden layers." + (f" Not possible here: {why_not}." if why_not else ""))
     return {"batch_norm": bool(batch_norm), "residual": bool(residual) and not why_not}
+
+
+def ordered_features(current: tuple[str, ...], selected: list[str] | None) -> tuple[str, ...]:
+    """The selected extra features in the order they were chosen: the ones already in use keep
+    their places (a link's x2^2,x1^2 stays x2^2,x1^2, so the run reproduces), new ones go last."""
+    selected = [f for f in EXTRA_FEATURES if f in (selected or [])]
+    return tuple(f for f in current if f in selected) + tuple(f for f in selected if f not in current)
 
 
 def set_widget(prefix: str, name: str, value: Any) -> None:

@@ -19,11 +19,11 @@ import streamlit as st
 
 from ..datasets import DATASETS
 from ..files.csv_upload import MAX_ROWS, TASKS, CSVError, UploadedCSV, guess_label, load_csv, read_header
-from ..settings import Settings
+from ..settings import Settings, code_span, escape_markdown
 from .keys import Keys
 
 TASK_LABELS = {"auto": "auto", "classification": "classes", "regression": "a number"}
-MAX_UPLOAD_MB = 25  # Streamlit refuses bigger files itself; up to this size our checker explains the 5 MB limit
+MAX_UPLOAD_MB = 5  # the loader's limit (csv_upload.MAX_BYTES) and .streamlit/config.toml's server.maxUploadSize
 LINK_FLAG = "data"
 
 
@@ -128,10 +128,11 @@ def _status(prefix: str, file) -> None:
     state = st.session_state
     error, active = state.get(keys.upload("error")), active_upload(prefix)
     if error:
-        kept = f"your file **{active.name}**" if active is not None else "the built-in dataset"
-        st.error(f"**File not used.** {error}\n\nStill training on {kept}.", icon=":material/block:")
+        kept = f"your file **{escape_markdown(active.name)}**" if active is not None else "the built-in dataset"
+        # The message quotes the file (its name, header and cells): shown as literal text.
+        st.error(f"**File not used.** {escape_markdown(error)}\n\nStill training on {kept}.", icon=":material/block:")
     if active is not None:
-        st.success(f"**In use: {active.name}** — {active.n_rows:,} rows, "
+        st.success(f"**In use: {escape_markdown(active.name)}** — {active.n_rows:,} rows, "
                    + ("a number to predict (regression)" if active.task == "regression"
                       else f"{active.n_classes} classes") + ".", icon=":material/check_circle:")
         st.markdown(standardization_markdown(active))
@@ -146,8 +147,8 @@ def _status(prefix: str, file) -> None:
 
 def standardization_markdown(data: UploadedCSV) -> str:
     """The standardization used (and what the classes mean), as a small markdown list."""
-    lines = [f"- `{line}`" for line in data.standardization_lines()]
-    lines += [f"- {line}" for line in data.label_lines()]
+    lines = [f"- {code_span(line, 200)}" for line in data.standardization_lines()]  # column names come from the file
+    lines += [f"- {escape_markdown(line)}" for line in data.label_lines()]
     return "Standardized before training (mean 0, standard deviation 1):\n" + "\n".join(lines)
 
 
@@ -175,8 +176,8 @@ def data_notice(prefix: str) -> None:
     """Above the charts: which uploaded file is being trained on, and that links leave it out."""
     active = active_upload(prefix)
     if active is not None:
-        st.info(f"Training on your file **{active.name}** ({active.n_rows:,} rows; features standardized: "
-                + ", ".join(f"`{line}`" for line in active.standardization_lines())
+        st.info(f"Training on your file **{escape_markdown(active.name)}** ({active.n_rows:,} rows; features "
+                "standardized: " + ", ".join(code_span(line, 200) for line in active.standardization_lines())
                 + "). The share link does **not** include this file.", icon=":material/upload_file:")
 
 
@@ -184,6 +185,6 @@ def share_note(prefix: str) -> None:
     """In the download-and-share area: the link keeps the settings but not an uploaded file."""
     active = active_upload(prefix)
     if active is not None:
-        st.warning(f"The link does **not** include your uploaded file **{active.name}**: whoever opens it gets a "
+        st.warning(f"The link does **not** include your uploaded file **{escape_markdown(active.name)}**: whoever opens it gets a "
                    "notice and the built-in dataset with your network and training settings. Send them the CSV "
                    "too (or the notebook below, which embeds the data).", icon=":material/link_off:")

@@ -88,7 +88,8 @@ def init_state() -> None:
     # Apply the URL only if it says something this page did not write itself lately: a rerun
     # sent just before the browser saw our last write still carries an older URL of ours.
     if mine and all(any(w.get(k) != v for k, v in mine.items()) for w in ss[KEYS.key("written")]):
-        new, problems = pc.PerceptronSettings.from_query_params(mine, base=pc.PerceptronSettings())
+        everything = {name: st.query_params[name] for name in st.query_params}  # to name unknown keys too
+        new, problems = pc.PerceptronSettings.from_query_params(everything, base=pc.PerceptronSettings())
         if new != settings():
             ss[KEYS.key("rule")] = None
             ss[KEYS.key("playing")] = False
@@ -100,7 +101,7 @@ def init_state() -> None:
 
 def show_url_problems() -> None:
     for problem in _ss()[KEYS.key("url_problems")]:
-        st.warning(f"Link parameter {problem}.", icon=":material/link_off:")
+        st.warning(f"From the link: {problem}", icon=":material/link_off:")  # link text is in code spans
 
 
 def sync_url() -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from ...datasets import to_csv
+from ...files.csv_upload import download_name
 from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure, legend_html
 from ...plots.curves import cost_figure, gradient_figure
 from ...plots.network import network_figure, network_parts
@@ -206,5 +207,5 @@ def downloads(session: TrainingSession) -> None:
     else:
         X = np.vstack([session.points_train, session.points_test])
         y = np.concatenate([session.y_train, session.y_test])
-    c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=f"{session.custom.name if session.custom else session.settings.dataset}.csv",
+    c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=download_name(session.custom.name) if session.custom else f"{session.settings.dataset}.csv",
                        mime="text/csv", on_click="ignore", width="stretch")
