@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from playground.datasets import DATASETS
-from playground.settings import FIELDS, MAX_SEED, Field, Settings, escape_markdown
+from playground.settings import FIELDS, MAX_SEED, Field, Settings, escape_markdown, unescape_markdown
 
 
 def test_defaults_are_valid_and_match_the_schema():
@@ -213,7 +213,8 @@ def test_every_link_key_of_the_perceptron_is_known():
 
 
 def test_escape_markdown_leaves_no_markup():
-    text = escape_markdown("[a](http://b) **c** :red[d] $e$ <f> www.g.com")
-    assert "](" not in text.replace("\\](", "").replace("\\(", "")
-    for c in "[]()*:$<>.":
-        assert all(text[i - 1] == "\\" for i, ch in enumerate(text) if ch == c)
+    text = escape_markdown("[a](http://b) **c** :red[d] $e$ <f> www.g.com a@b.c `x` #h |t| ~~s~~ &amp;")
+    for c in "[]*:$<>`#|~&@":
+        assert all(text[i - 1] == "\\" for i, ch in enumerate(text) if ch == c), c
+    assert "www\\.g" in text  # no autolink
+    assert unescape_markdown(text) == "[a](http://b) **c** :red[d] $e$ <f> www.g.com a@b.c `x` #h |t| ~~s~~ &amp;"

@@ -16,14 +16,12 @@ they were.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Cache, Gradients, Network, check_l1, check_l2
+from .network import Cache, Gradients, Network, check_l1, check_l2, finite_real
 
 PASS_BELOW = 1e-7
 FAIL_ABOVE = 1e-5
@@ -84,8 +82,7 @@ def gradient_check(
     (called as ``backward(net, cache, Y, l2)``, plus ``l1`` when it is not 0). The network's
     parameters, running averages and dropout generator are restored exactly afterwards.
     """
-    if (isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or not math.isfinite(epsilon)
-            or not 0 < epsilon <= 0.1):
+    if not finite_real(epsilon) or not 0 < epsilon <= 0.1:
         raise ValueError(f"epsilon must be a small positive number (0 < ε ≤ 0.1; 1e-6 is typical), got {epsilon!r}")
     l2, l1 = check_l2(l2), check_l1(l1)
     cache = net.forward(X, update_state=False)  # draws the dropout masks once: they stay fixed

@@ -104,16 +104,26 @@ def finite_array(values, what: str, shape_hint: str) -> Array:
     return array
 
 
+def finite_real(value) -> bool:
+    """A real number (not a bool) that is finite as a float64: 10**400 is not (float() overflows)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def check_l2(l2) -> float:
     """The L2 strength λ as a float ≥ 0; ValueError otherwise."""
-    if isinstance(l2, (bool, np.bool_)) or not isinstance(l2, numbers.Real) or not math.isfinite(l2) or l2 < 0:
+    if not finite_real(l2) or l2 < 0:
         raise ValueError(f"the L2 strength λ must be a finite number ≥ 0 (0 = no penalty), got {l2!r}")
     return float(l2)
 
 
 def check_l1(l1) -> float:
     """The L1 strength λ₁ as a float ≥ 0; ValueError otherwise."""
-    if isinstance(l1, (bool, np.bool_)) or not isinstance(l1, numbers.Real) or not math.isfinite(l1) or l1 < 0:
+    if not finite_real(l1) or l1 < 0:
         raise ValueError(f"the L1 strength λ₁ must be a finite number ≥ 0 (0 = no penalty), got {l1!r}")
     return float(l1)
 

@@ -16,12 +16,9 @@ W and b, and batch norm's γ and β (gradients ``grads.dgamma``, ``grads.dbeta``
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
-from .network import Gradients, Network
+from .network import Gradients, Network, finite_real
 
 
 def _zeros_like_parameters(net: Network) -> dict[str, list]:
@@ -42,8 +39,7 @@ def _layers(params: list):
 def check_learning_rate(learning_rate) -> float:
     """α as a float > 0; ValueError otherwise (NaN or ∞ would silently turn every weight into
     NaN, a negative α climbs the cost instead of descending it)."""
-    if (isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, numbers.Real)
-            or not math.isfinite(learning_rate) or learning_rate <= 0):
+    if not finite_real(learning_rate) or learning_rate <= 0:
         raise ValueError(f"the learning rate α must be a finite number > 0 (e.g. 0.1), got {learning_rate!r}")
     return float(learning_rate)
 

@@ -79,7 +79,7 @@ def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession], play: 
     current state — the live client also sends Play/Pause over its socket the moment it is
     clicked, so by now the entry may already be playing (or paused)."""
     session = get_session()
-    session.cancel_pending()
+    _cancel(session)
     set_playing(prefix, play and not session.diverged)
 
 
@@ -93,10 +93,10 @@ def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
         return
     unit, count = STEP_MODES[st.session_state.get(Keys(prefix).step_mode, "1 update")]
     session = get_session()
-    session.cancel_pending()
+    _cancel(session)
     updates = count if unit == "updates" else count * session.updates_per_epoch
-    if session.estimate_seconds(updates) <= STEP_INLINE_SECONDS:
-        session.train(updates)
+    if not hasattr(session, "queue") or session.estimate_seconds(updates) <= STEP_INLINE_SECONDS:
+        session.train(updates)  # (a lesson's run has no queue: its runs are small)
         return
     st.session_state[Keys(prefix).key("step_refused")] = refused = session.queue(updates)
     if refused is None:
@@ -104,7 +104,17 @@ def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
 
 
 def _stop_step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
-    get_session().cancel_pending()
+    _cancel(get_session())
+
+
+def _cancel(session) -> None:
+    if hasattr(session, "cancel_pending"):
+        session.cancel_pending()
+
+
+def _pending(session) -> int:
+    """Updates a queued Step still has to run (0 for a session without a queue)."""
+    return getattr(session, "pending", 0)
 
 
 def _reset(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
@@ -187,11 +197,11 @@ def live_area(
         session = get_session()
         tick_key = keys.tick
         snapshots = []
-        stepping = session.pending > 0 and not is_playing(prefix)
+        stepping = _pending(session) > 0 and not is_playing(prefix)
         if stepping:  # a queued Step: one slice per run, then the clock asks for the next
             session.run_pending(STEP_SLICE)
             _step_progress(prefix, session, get_session)
-            if session.diverged or session.pending == 0:
+            if session.diverged or _pending(session) == 0:
                 st.rerun(scope="app")  # the transport buttons and notices follow the new state
         elif is_playing(prefix) and not session.diverged:
             for chunk in range(frames):
@@ -206,7 +216,7 @@ def live_area(
         st.session_state[keys.frames] = snapshots
         render(session, st.session_state.get(tick_key, 0) if is_playing(prefix) else 0)
         playing = is_playing(prefix) and not session.diverged
-        running = (is_playing(prefix) or session.pending > 0) and not session.diverged
+        running = (is_playing(prefix) or _pending(session) > 0) and not session.diverged
         _clock(key=keys.clock, on_tick_change=_next_frame,
                data={"playing": running, "revision": session.step, "stops": _stop_classes(keys, playing),
                      "min_ms": MIN_FRAME_MS, "max_ms": MAX_WAIT_MS, "lead": min(frames - 1, 2)})
