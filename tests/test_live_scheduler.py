@@ -278,3 +278,32 @@ def test_wire_roundtrip_keeps_arrays_and_quantizes_surfaces():
     assert np.abs(message["z"] - surface).max() <= 1 / 255 / 2 + 1e-6
     (n,) = np.frombuffer(raw[:4], "<u4")
     assert n % 4 == 0  # arrays start aligned for typed-array views in the browser
+
+
+def test_a_big_step_is_run_in_fair_slices_and_pause_stops_it(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a", Settings(n_samples=2000, batch_size=1, hidden_sizes=(32, 32, 32)))
+    drain(outbox)
+    entry.session._seconds_per_update = 1e-3  # as measured on a busy machine: queued, not refused
+    assert entry.step(14000) == 0  # queued, not trained under the lock in one go
+    assert entry.playing and entry.session.pending == 14000
+    rounds(scheduler, clock, 5, outboxes=[outbox])
+    ran = entry.session.step
+    assert 0 < ran < 14000 and entry.session.pending == 14000 - ran
+    entry.pause()
+    assert entry.session.pending == 0 and not entry.playing
+    rounds(scheduler, clock, 5, outboxes=[outbox])
+    assert entry.session.step == ran  # nothing more ran after Pause
+
+
+def test_a_queued_step_ends_with_a_step_state(setup):
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a", Settings(n_samples=100, batch_size=1, hidden_sizes=(64, 64, 64)))
+    drain(outbox)
+    entry.session._seconds_per_update = 1.0  # pretend this machine is slow: the step is queued
+    entry.step(30)
+    for _ in range(200):
+        if not entry.playing:
+            break
+        rounds(scheduler, clock, 1, outboxes=[outbox])
+    assert entry.session.step == 30 and entry.session.pending == 0 and not entry.playing

@@ -88,8 +88,13 @@ def _step(prefix: str, get_session: Callable[[], TrainingSession]) -> None:
     if it would take too long for one click, refused with the estimate."""
     set_playing(prefix, False)
     entry = stream.current_entry(prefix)
-    if entry is not None:
-        entry.step(step_updates(prefix, get_session()))
+    if entry is not None:  # the scheduler runs a big Step in slices (Pause stops it) …
+        session, updates = get_session(), step_updates(prefix, get_session())
+        refused = session.refusal(updates) if hasattr(session, "refusal") else None
+        if refused:  # … unless it is too long for one click: then nothing runs and the page says why
+            st.session_state[Keys(prefix).key("step_refused")] = refused
+            return
+        entry.step(updates)
         return
     unit, count = STEP_MODES[st.session_state.get(Keys(prefix).step_mode, "1 update")]
     session = get_session()

@@ -52,6 +52,7 @@ MAX_SNAPSHOTS = 6  # per message; a client that fell behind gets the newest ones
 MAX_IN_FLIGHT = 2  # messages sent but not acknowledged by the browser
 MAX_UPDATES_PER_SLICE = 5000
 LOAD_KNEE = 4  # with more viewers playing, charts other than the boundary update proportionally less often
+STEP_INLINE_SECONDS = 0.2  # a Step estimated longer is queued and run in slices (TrainingSession.queue)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,8 @@ class LiveEntry:
         trains only under ``lock``), and the browser gets the final state."""
         with self.lock:
             self.playing = False
+            if hasattr(self.session, "cancel_pending"):
+                self.session.cancel_pending()  # a queued big Step stops too
             self._snapshots.clear()
             self._emit_state("pause")
 
@@ -210,8 +213,19 @@ class LiveEntry:
             self._snapshots.clear()
             if self.session is None:
                 return 0
-            n = updates if updates is not None else self.view.step_updates(self.session) if self.view else 1
-            done = self.session.train(max(1, int(n)))
+            n = max(1, int(updates if updates is not None else self.view.step_updates(self.session) if self.view else 1))
+            session = self.session
+            if hasattr(session, "queue") and session.estimate_seconds(n) > STEP_INLINE_SECONDS:
+                # A big Step is not trained under the lock in one go: it is queued and the
+                # scheduler runs it in fair slices like playing; Pause stops it (issue 14).
+                session.cancel_pending()
+                if session.queue(n) is None:  # refused (too long for one click): the page says why
+                    self.playing = True
+                    self._credit, self._credit_time = 0.0, self.clock()
+                    self._last_message = -np.inf
+                    self.wake()
+                return 0
+            done = session.train(n)
             self.version += 1
             self._cursors.clear()
             self._emit_state("step")
@@ -272,7 +286,15 @@ class LiveEntry:
         session, outbox = self.session, self.outbox
         if not self.active:
             return 0.0
-        if not session.diverged:
+        if not session.diverged and getattr(session, "pending", 0) > 0:  # a queued Step
+            self.updates += session.run_pending(budget)
+            if session.pending == 0:
+                self.playing = False
+                self.version += 1
+                self._emit_state("step")
+                self.train_seconds += time.perf_counter() - started
+                return time.perf_counter() - started
+        elif not session.diverged:
             done = session.train(MAX_UPDATES_PER_SLICE, time_budget=budget)
             self.updates += done
         self.train_seconds += time.thread_time() - started
