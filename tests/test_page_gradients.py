@@ -204,5 +204,5 @@ def test_a_running_comparison_can_be_stopped():
     at.select_slider(key="gradients.compare.w.steps").set_value(3000).run()
     at.button(key="gradients.compare.run").click().run()
     assert "gradients.compare.job" in at.session_state  # one slice ran, more to come
-    at.button(key="gradients.compare.stop").click().run()
+    at.button(key="gradients.compare.job.stop").click().run()
     assert "gradients.compare.job" not in at.session_state and not at.exception

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import make_app
 
+from playground.ui.keys import DIGITS, GRADIENTS, PERCEPTRON, PLAYGROUND
+
 PAGES = {"playground": None, "gradients": "pages/gradients.py", "digits": "pages/digits.py"}
-SESSIONS = {"playground": "playground.session", "gradients": "gradients.session", "digits": "digits.session"}
+SESSIONS = {"playground": PLAYGROUND.session, "gradients": GRADIENTS.session, "digits": DIGITS.session}
 HUGE = "9" * 400
 
 
@@ -36,7 +38,7 @@ def test_huge_integers_fall_back_with_a_notice_and_the_next_run_works(page):
 
 def test_perceptron_huge_seed_falls_back_with_a_notice():
     at = make_app("pages/perceptron.py", timeout=90, net_seed=HUGE)
-    assert "**Seed**" in notice(at) and at.session_state["perceptron.settings"].net_seed == 0
+    assert "**Seed**" in notice(at) and at.session_state[PERCEPTRON.settings].net_seed == 0
 
 
 @pytest.mark.parametrize("dataset", ["digits01", "digits10"])
@@ -44,7 +46,7 @@ def test_digits_on_the_playground_points_to_the_digits_page(dataset):
     at = make_app(dataset=dataset)
     text = notice(at)
     assert "**Dataset**" in text and f"`{dataset}`" in text and "**Digits**" in text
-    assert at.session_state["playground.session"].settings.dataset == "circles"
+    assert at.session_state[PLAYGROUND.session].settings.dataset == "circles"
 
 
 def test_unknown_keys_are_named_other_pages_keys_are_not():
@@ -71,6 +73,6 @@ def test_markdown_in_a_link_value_is_shown_as_literal_text(value):
 
 def test_features_from_a_link_keep_their_order():
     at = make_app(features="x2^2,x1^2")
-    session = at.session_state["playground.session"]
+    session = at.session_state[PLAYGROUND.session]
     assert session.settings.features == ("x2^2", "x1^2")
     assert at.query_params["features"] in ("x2^2,x1^2", ["x2^2,x1^2"])

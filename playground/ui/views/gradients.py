@@ -29,8 +29,8 @@ from ...plots.style import compact_number
 from ...settings import CUSTOM_INITIALIZER, MAX_SEED, Settings, code_span
 from ...teaching.gradients.compare import MAX_CONFIGS, Comparison, describe
 from ...teaching.gradients.diagnosis import Diagnosis, diagnose_network, power_of_ten
-from ...training import MAX_JOB_SECONDS, TrainingSession, duration_text
-from .. import layout, live
+from ...training import TrainingSession
+from .. import jobs, layout, live
 from ..keys import GRADIENTS
 from ..live_chart import live_chart
 from ..settings_ui import (
@@ -362,56 +362,18 @@ def compare_controls() -> tuple[list[dict[str, Any]], int]:
     return changes, int(steps)
 
 
-COMPARE_SLICE = 0.2  # seconds of training per rerun of the comparison's progress fragment
-COMPARE_TICK = 0.3  # seconds between those reruns (the browser's timer)
-
-
 def start_comparison(settings: Settings, changes: list[dict[str, Any]], steps: int) -> None:
-    """Refuse a comparison that would take too long here (saying how long), or keep it in
-    session state for ``comparison_progress`` to run in slices."""
-    comparison = Comparison(settings, changes, steps)
-    seconds = comparison.estimate_seconds()
-    if seconds > MAX_JOB_SECONDS:
-        st.session_state[KEYS.compare("refused")] = (
-            f"{len(changes)} runs × {steps:,} updates of this network would take {duration_text(seconds)} here "
-            f"(the limit is {duration_text(MAX_JOB_SECONDS)}) — lower the updates per run or the size "
-            "(fewer or narrower layers, fewer points, larger batches).")
-        return
+    """Run the comparison in slices (``ui/jobs.py``), or refuse it with the estimate."""
     depth, width = uniform_layers(settings.hidden_sizes)
-    st.session_state[KEYS.compare("job")] = (comparison, (
-        f"{len(changes)} runs of {steps:,} updates · {DATASETS[settings.dataset].label}, data seed {settings.data_seed}, "
-        f"weight seed {settings.weight_seed} · {depth} hidden layers of {width} · "
-        f"{OPTIMIZER_LABELS[settings.optimizer]} α = {settings.learning_rate:g}"))
+    what = (f"{len(changes)} runs of {steps:,} updates · {DATASETS[settings.dataset].label}, data seed "
+            f"{settings.data_seed}, weight seed {settings.weight_seed} · {depth} hidden layers of {width} · "
+            f"{OPTIMIZER_LABELS[settings.optimizer]} α = {settings.learning_rate:g}")
 
+    def finish(runs) -> None:
+        st.session_state[KEYS.compare("runs")] = runs
+        st.session_state[KEYS.compare("what")] = what
 
-def _stop_comparison() -> None:
-    st.session_state.pop(KEYS.compare("job"), None)
-
-
-def comparison_progress() -> None:
-    """While a comparison runs: a progress bar and Stop. The fragment trains one slice per run
-    and reruns on a timer, so no rerun holds the server longer than a slice and Stop lands
-    between two slices."""
-    job = st.session_state.get(KEYS.compare("job"))
-    if job is None:
-        return
-    st.button("Stop comparison", icon=":material/stop:", key=KEYS.compare("stop"), on_click=_stop_comparison)
-
-    @st.fragment(run_every=COMPARE_TICK)
-    def _advance() -> None:
-        current = st.session_state.get(KEYS.compare("job"))
-        if current is None:
-            return
-        comparison, what = current
-        comparison.advance(time_budget=COMPARE_SLICE)
-        st.progress(comparison.fraction, text=comparison.progress_text)
-        if comparison.done:
-            st.session_state[KEYS.compare("runs")] = comparison.runs
-            st.session_state[KEYS.compare("what")] = what
-            st.session_state.pop(KEYS.compare("job"), None)
-            st.rerun(scope="app")  # draw the results; the timer stops with the fragment
-
-    _advance()
+    jobs.start(KEYS.compare("job"), Comparison(settings, changes, steps), finish)
 
 
 def compare_results() -> None:
@@ -460,10 +422,7 @@ def compare_section(settings: Settings) -> None:
               on_click=_request_comparison)
     if st.session_state.pop(KEYS.compare("requested"), False):
         start_comparison(settings, changes, steps)
-    refused = st.session_state.pop(KEYS.compare("refused"), None)
-    if refused:
-        st.warning(f"**Comparison not run.** {refused}", icon=":material/timer_off:")
-    comparison_progress()
+    jobs.show(KEYS.compare("job"))
     compare_results()
 
 

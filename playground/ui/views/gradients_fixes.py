@@ -11,9 +11,9 @@ import streamlit as st
 
 from ...plots.gradients import compare_cost_figure, compare_profile_figure
 from ...settings import Settings
-from ...teaching.gradients.compare import compare
+from ...teaching.gradients.compare import Comparison
 from ...teaching.gradients.fixes import REFERENCE, STEPS, fix_runs, summarize, verdict
-from .. import live
+from .. import jobs, live
 from ..exercises import apply_preset
 from ..keys import GRADIENTS
 
@@ -50,11 +50,11 @@ def fixes_section(settings: Settings) -> None:
     st.caption(f"Runs: {', '.join(labels)} — the network, data and training of the sidebar otherwise." +
                (f" {note}" if note else ""))
     if st.session_state.pop(KEYS.key("fixes.requested"), False):
-        bar = st.progress(0.0, text="Starting…")
-        runs = compare(settings.replace(batch_norm=False, residual=False), changes, steps, labels=labels,
-                       progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
-        bar.empty()
-        st.session_state[KEYS.key("fixes.result")] = (labels, runs, steps)
+        def finish(runs) -> None:
+            st.session_state[KEYS.key("fixes.result")] = (labels, runs, steps)
+        jobs.start(KEYS.key("fixes.job"), Comparison(settings.replace(batch_norm=False, residual=False), changes,
+                                                     steps, labels=labels), finish)
+    jobs.show(KEYS.key("fixes.job"))  # bounded work per rerun: slices, progress, Stop (issue 14)
     _results()
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from ...plots.curves import race_figure
 from ...plots.network import network_figure
 from ...settings import Settings
-from ...teaching.gradients.compare import compare
+from ...teaching.gradients.compare import Comparison
 from ...teaching.playground import (
     EXPERIMENTS,
     NEAR_ZERO,
@@ -25,7 +25,7 @@ from ...teaching.playground import (
     sparsity_rows,
     sparsity_verdict,
 )
-from .. import live
+from .. import jobs, live
 from ..exercises import apply_preset
 from ..keys import PLAYGROUND
 
@@ -66,15 +66,16 @@ def compare_panel(settings: Settings) -> None:
     st.caption(f"Runs: {runs_text} — everything else as in the sidebar.")
     if st.session_state.pop(KEYS.compare("requested"), False):
         _run(settings, experiment, steps)
+    jobs.show(KEYS.compare("job"))
     _results(target)
 
 
 def _run(settings: Settings, experiment: Experiment, steps: int) -> None:
-    bar = st.progress(0.0, text="Starting…")
-    runs = compare(settings, experiment.changes(), steps, labels=experiment.labels(),
-                   progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text))
-    bar.empty()
-    st.session_state[KEYS.compare("result")] = (experiment.key, runs, settings, steps)
+    """Start the comparison; ``jobs.show`` runs it in slices (progress, Stop) or says it is too long."""
+    def finish(runs) -> None:
+        st.session_state[KEYS.compare("result")] = (experiment.key, runs, settings, steps)
+    jobs.start(KEYS.compare("job"), Comparison(settings, experiment.changes(), steps, labels=experiment.labels()),
+               finish)
 
 
 def _results(target: float) -> None:
