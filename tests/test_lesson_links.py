@@ -26,9 +26,9 @@ def test_bad_progress_values_fall_back_with_a_notice():
     assert progress.done == {1}
     assert progress.picks == {1: "b", 3: "a"}
     assert len(problems) == 3
-    assert "'lesson=99' was ignored" in problems[0] and "1 to 12" in problems[0]
-    assert "x, 40" in problems[1]
-    assert "2z, 7" in problems[2] and "like 4b" in problems[2]
+    assert "`lesson=99` was ignored" in problems[0] and "1 to 12" in problems[0]
+    assert "`x`, `40`" in problems[1]
+    assert "`2z`, `7`" in problems[2] and "like 4b" in problems[2]
 
 
 def test_teacher_link_hides_and_locks_known_settings_only():

@@ -98,14 +98,14 @@ def test_progress_from_a_link_and_bad_values_fall_back_with_a_notice():
     at = make_app(lesson="2", done="1,99", picks="1a,2b,5q")
     assert at.header[0].value == lesson_by_number(2).title
     notice = at.warning[0].value
-    assert "'done=1,99' was partly ignored" in notice and "5q" in notice
+    assert "`done=1,99` was partly ignored" in notice and "5q" in notice
     assert param(at, "done") == "1"
     assert param(at, "picks") == "1a,2b"
     assert "Your prediction: **(b)**" in texts(at)  # lesson 2 was already predicted: straight to the run
 
     at = make_app(lesson="abc")
     assert at.title[0].value == "Lessons"
-    assert "'lesson=abc' was ignored" in at.warning[0].value
+    assert "`lesson=abc` was ignored" in at.warning[0].value
 
 
 def test_skip_the_prediction():

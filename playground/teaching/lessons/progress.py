@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...settings import code_span  # link text shown literally in the page's notice
+
 SKIPPED = "-"  # picks=4- : the student skipped the prediction of lesson 4
 
 
@@ -60,7 +62,7 @@ def parse_progress(params: Mapping[str, Any], lessons: Mapping[int, tuple[str, .
         if text.isdigit() and int(text) in lessons:
             lesson = int(text)
         else:
-            problems.append(f"'lesson={text}' was ignored (there are lessons 1 to {count}); showing the list of lessons")
+            problems.append(f"{code_span(f'lesson={text}')} was ignored (there are lessons 1 to {count}); showing the list of lessons")
     done: set[int] = set()
     text = _raw(params, "done")
     if text:
@@ -71,7 +73,7 @@ def parse_progress(params: Mapping[str, Any], lessons: Mapping[int, tuple[str, .
             else:
                 bad.append(part)
         if bad:
-            problems.append(f"'done={text}' was partly ignored ({', '.join(bad)}: not a lesson number 1 to {count}); "
+            problems.append(f"{code_span(f'done={text}')} was partly ignored ({', '.join(map(code_span, bad))}: not a lesson number 1 to {count}); "
                             f"keeping {','.join(map(str, sorted(done))) or 'nothing'}")
     picks: dict[int, str] = {}
     text = _raw(params, "picks")
@@ -84,7 +86,7 @@ def parse_progress(params: Mapping[str, Any], lessons: Mapping[int, tuple[str, .
             else:
                 bad.append(part)
         if bad:
-            problems.append(f"'picks={text}' was partly ignored ({', '.join(bad)}: write a lesson number and a "
+            problems.append(f"{code_span(f'picks={text}')} was partly ignored ({', '.join(map(code_span, bad))}: write a lesson number and a "
                             f"prediction letter, like 4b); keeping "
                             f"{','.join(f'{n}{k}' for n, k in sorted(picks.items())) or 'nothing'}")
     return Progress(lesson, frozenset(done), picks), problems

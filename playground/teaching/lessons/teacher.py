@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from ...settings import code_span  # link text shown literally in the page's notice
+
 MAX_TITLE = 80
 MAX_QUESTION = 300
 PARAMS = ("hide", "lock", "title", "question")
@@ -75,7 +77,8 @@ def parse_teacher_link(params: Mapping[str, Any], settings: Iterable[str]) -> tu
         unknown = [p for p in parts if p not in allowed]
         if unknown:
             kept = [p for p in parts if p in allowed]
-            problems.append(f"'{param}={plain_text(text, 200)}' was partly ignored ({', '.join(plain_text(u, 40) for u in unknown)}: "
+            problems.append(f"{code_span(f'{param}={plain_text(text, 200)}')} was partly ignored "
+                            f"({', '.join(code_span(plain_text(u, 40)) for u in unknown)}: "
                             f"not a setting on this page; use names as they appear in the link, e.g. "
                             f"{', '.join(sorted(allowed)[:3])}); {param} {', '.join(kept) or 'nothing'}")
         names[param] = frozenset(p for p in parts if p in allowed)
