@@ -118,7 +118,7 @@ def test_a_session_from_any_link_trains_on_finite_data(params):
     for array in (session.X_train, session.X_test, session.Y_train, session.Y_test):
         assert np.isfinite(array).all()
     session.train(3)
-    assert session.diverged or np.isfinite(session.latest["train_cost"])
+    assert session.diverged or np.isfinite(session.latest.train_cost)
 
 
 # -- CSV files ------------------------------------------------------------------------------------------

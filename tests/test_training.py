@@ -307,7 +307,7 @@ def test_a_queued_step_finishes_exactly():
     session.queue(25)
     while session.pending:
         session.run_pending(time_budget=0.005)
-    assert session.step == 25 and session.latest["step"] == 25
+    assert session.step == 25 and session.latest.step == 25
 
 
 def test_too_much_work_for_one_click_is_refused_with_an_estimate():
