@@ -4,7 +4,7 @@ page's words — never a crash, a silent change, or markup taken from the link (
 from __future__ import annotations
 
 import pytest
-from conftest import make_app
+from helpers import make_app
 
 from playground.ui.keys import DIGITS, GRADIENTS, PERCEPTRON, PLAYGROUND
 
