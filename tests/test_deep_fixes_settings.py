@@ -29,16 +29,18 @@ def test_new_settings_round_trip_through_a_link():
     assert s.network_options() == {"batch_norm": True, "residual": True, "keep_prob": 0.75}
 
 
-@pytest.mark.parametrize("name,value,words", [
-    ("dropout", "1", "below 1"),
-    ("dropout", "-0.1", "at least 0"),
-    ("l1", "11", "between 0 and 10"),
-    ("batch_norm", "maybe", "on or off"),
+@pytest.mark.parametrize("name,value,label,words", [
+    ("dropout", "1", "Dropout rate", "up to (not including) 1"),
+    ("dropout", "-0.1", "Dropout rate", "from 0"),
+    ("l1", "11", "L1 regularization", "between 0 and 10"),
+    ("batch_norm", "maybe", "Batch normalization", "on or off"),
 ])
-def test_bad_values_in_a_link_fall_back_with_a_notice(name, value, words):
+def test_bad_values_in_a_link_fall_back_with_a_notice(name, value, label, words):
     s, problems = Settings.from_query_params({name: value})
     assert getattr(s, name) == getattr(Settings(), name)
-    assert len(problems) == 1 and name in problems[0] and words in problems[0]
+    # The notice names the setting as the sidebar does, quotes the value and says what is allowed.
+    assert len(problems) == 1
+    assert label in problems[0] and f"`{value}`" in problems[0] and words in problems[0]
 
 
 def test_residual_with_unequal_widths_is_refused_with_the_layers_named():
