@@ -9,6 +9,7 @@ tests are skipped locally; under CI (CI=true) a missing nginx is an error.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import os
 import shutil
@@ -67,7 +68,10 @@ def visit(url: str, cookie: str = "") -> tuple[str, str]:
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, TIMEOUT))
+    """Run the viewers' coroutine on a fresh event loop in its own thread: after the browser tests,
+    Playwright's sync API keeps an event loop running in the main thread, where asyncio.run fails."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, TIMEOUT)).result()
 
 
 def test_the_shipped_configuration_is_the_generated_one_and_valid(tmp_path):
