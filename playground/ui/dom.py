@@ -39,7 +39,10 @@ def key_class(key: str) -> str:
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
-def js_module(name: str) -> str:
-    """The sibling file ``name`` (an ES module), with ``const DOM = {...}`` in front."""
-    source = (Path(__file__).with_name(name)).read_text(encoding="utf-8")
-    return f"const DOM = {json.dumps(_NAMES)};\n{source}"
+def js_module(name: str, *, plotly: bool = False) -> str:
+    """The file ``name`` (an ES module, relative to ``playground/ui/``), with ``const DOM = {...}``
+    in front and, with ``plotly``, the shared ``loadPlotly()`` of ``plotly_loader.js``."""
+    here = Path(__file__).parent
+    source = (here / name).read_text(encoding="utf-8")
+    loader = (here / "plotly_loader.js").read_text(encoding="utf-8") if plotly else ""
+    return f"const DOM = {json.dumps(_NAMES)};\n{loader}{source}"

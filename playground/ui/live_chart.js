@@ -1,17 +1,3 @@
-function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__npPlotlyLoading) {
-    window.__npPlotlyLoading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL("app/static/plotly.min.js", document.baseURI.replace(/[^/]*$/, "")).href;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => { window.__npPlotlyLoading = null; reject(new Error("plotly.min.js")); };
-      document.head.appendChild(script);
-    });
-  }
-  return window.__npPlotlyLoading;
-}
-
 const FRAME_MS = 100;  // sub-frames of one tick are shown at most 10 per second
 const MAX_QUEUE = 8;  // never fall further behind than this: drop the oldest frames
 

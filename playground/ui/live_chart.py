@@ -46,7 +46,7 @@ def ensure_plotly_js(app_dir: Path = APP_DIR) -> Path:
     return target
 
 
-_component = st.components.v2.component("neural_playground.live_chart", js=dom.js_module("live_chart.js"), css=_CSS,
+_component = st.components.v2.component("neural_playground.live_chart", js=dom.js_module("live_chart.js", plotly=True), css=_CSS,
                                         isolate_styles=False)
 
 

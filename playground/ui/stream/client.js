@@ -9,19 +9,7 @@ const FRAME_MS = 33; // boundary snapshots: at most ~30 per second
 const MAX_QUEUE = 8; // snapshots waiting to be shown; older ones are dropped
 const RETRIES = 3; // reconnects after an unexpected close before giving up (fallback)
 
-function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__npPlotlyLoading) {
-    window.__npPlotlyLoading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL("app/static/plotly.min.js", document.baseURI.replace(/[^/]*$/, "")).href;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => { window.__npPlotlyLoading = null; reject(new Error("plotly.min.js")); };
-      document.head.appendChild(script);
-    });
-  }
-  return window.__npPlotlyLoading;
-}
+// loadPlotly() comes from ../plotly_loader.js (prepended by dom.js_module).
 
 function chartDiv(key) {
   return document.querySelector(`div.np-live-box[data-key="${CSS.escape(key)}"] > div.np-live-chart`);

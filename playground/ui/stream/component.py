@@ -14,13 +14,14 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from .. import dom
 from ..keys import Keys
 from . import route
 from .scheduler import LiveEntry
 
 _component = st.components.v2.component(
     "neural_playground.live_stream",
-    js=(Path(__file__).with_name("client.js")).read_text(encoding="utf-8"),
+    js=dom.js_module("stream/client.js", plotly=True),
     css=(Path(__file__).with_name("client.css")).read_text(encoding="utf-8"),
     isolate_styles=False,
 )
