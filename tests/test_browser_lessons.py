@@ -59,9 +59,12 @@ def test_teacher_link_hides_a_control_and_shows_the_title(page, app_url):
     wait_for_idle(page, timeout=90_000)
     sidebar = page.locator("[data-testid=stSidebar]")
     assert wait_until(lambda: sidebar.locator("input[aria-label='Dataset']").input_value() == "XOR", timeout=10)
+    # Wait until the sidebar is drawn down to the network's settings (Weight seed is not hidden),
+    # then the hidden controls must be absent, not merely not drawn yet.
+    sidebar.get_by_text("Weight seed", exact=True).wait_for(timeout=30_000)
+    assert sidebar.get_by_text("Weight seed", exact=True).count() == 1
     assert sidebar.get_by_text("Hidden activation", exact=True).count() == 0
     assert sidebar.get_by_text("Initializer", exact=True).count() == 0
-    assert sidebar.get_by_text("Weight seed", exact=True).count() == 1  # not hidden
     page.locator("h2.np-teacher-title", has_text="Why XOR needs depth").wait_for()
     assert page.get_by_text("What does the hidden layer do?").count() == 1
     assert page.locator("[data-testid=stHeading]", has_text="Neural Playground").count() == 0
