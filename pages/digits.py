@@ -25,7 +25,7 @@ session = ui.session(settings)
 export_ui.track_run(ui.PREFIX, session)
 
 with st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
-    live.transport_controls(ui.PREFIX, ui.get_session, on_new_weights=ui.new_weights)
+    live.transport_controls(ui.PREFIX, ui.get_session, on_new_weights=ui.new_weights, live=True)
 options = st.columns([1.2, 2.8], vertical_alignment="center")
 sample_mode = options[0].segmented_control("Test images", list(ui.SAMPLE_MODES), format_func=ui.SAMPLE_MODES.get,
                                            default="sample", key=ui.KEYS.key("sample_mode")) or "sample"

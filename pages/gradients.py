@@ -37,7 +37,7 @@ if not (link.hide | link.lock) & ui.PRESET_SETTINGS:  # presets would change wha
 st.markdown(ui.architecture_caption(session))
 
 with st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
-    live.transport_controls(ui.PREFIX, ui.get_session)
+    live.transport_controls(ui.PREFIX, ui.get_session, live=True)
 live.live_area(ui.PREFIX, ui.get_session, ui.render_views, view=ui.live_view)
 
 if not (link.hide or link.lock):  # its "load the notes' network" would change what the teacher fixed

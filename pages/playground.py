@@ -65,7 +65,7 @@ controls, options = (st.columns([2.9, 1.9], vertical_alignment="bottom") if pres
                      else (st.container(), st.container()))
 with controls, st.container(key=layout.TRANSPORT):
     live.transport_controls(PREFIX, lambda: st.session_state[KEYS.session],
-                            on_new_weights=lambda: next_weight_seed(PREFIX))
+                            on_new_weights=lambda: next_weight_seed(PREFIX), live=True)
 with options, st.container(key=layout.OPTIONS):
     toggles = st.columns(3 if present else [1, 1, 1, 1.6])
     show_test = toggles[0].toggle("Test points", value=True, key=KEYS.key("show_test"),

@@ -23,30 +23,35 @@ def served(monkeypatch):
         route.REGISTRY.close(entry.token)
 
 
-def test_a_served_route_streams_and_the_buttons_act_on_the_live_entry(served):
+def test_a_served_route_streams_and_its_element_draws_the_controls(served):
     at = make_app()
     entry = at.session_state[KEYS.stream_entry]
     assert entry is not None and served.get(entry.token) is entry
     assert entry.session is at.session_state[KEYS.session]
     assert counters(at) == []  # the counter is the socket's element now, not a markdown line
-    at.button(key=KEYS.step_button).click().run()
+    # Play/Pause, Step and Reset are the socket's own buttons (a click reruns nothing) ...
+    keys = {button.key for button in at.button}
+    assert not keys & {KEYS.play_button, KEYS.step_button, KEYS.reset_button}
+    assert KEYS.new_weights_button in keys  # ... New weights still reruns the page: a new session
+    entry.control("step", 1)  # what the element sends: {"type": "step", "updates": 1}
     assert entry.session.step == 1
-    at.button(key=KEYS.play_button).click().run()
-    assert entry.playing and at.button(key=KEYS.play_button).label == "Pause"
-    at.button(key=KEYS.play_button).click().run()
-    assert not entry.playing and at.button(key=KEYS.play_button).label == "Play"
-    at.button(key=KEYS.reset_button).click().run()
+    entry.control("play")
+    at.run()  # a rerun while playing (e.g. a setting) leaves it playing
+    assert entry.playing and at.session_state[KEYS.stream_entry] is entry
+    entry.control("pause")
+    assert not entry.playing
+    entry.control("reset")
     assert entry.session.step == 0
 
 
 def test_when_the_socket_fails_the_session_falls_back_to_the_rerun_loop(served):
     at = make_app()
-    at.button(key=KEYS.step_button).click().run()
+    at.session_state[KEYS.stream_entry].control("step", 1)
     at.session_state[KEYS.stream_failed] = True  # what the element reports when it cannot connect
     at.run()
     assert at.session_state[KEYS.stream_entry] is None
     assert counters(at) == ["### Epoch 1 · update 1"]
-    at.button(key=KEYS.step_button).click().run()
+    at.button(key=KEYS.step_button).click().run()  # the Streamlit buttons are back
     assert counters(at) == ["### Epoch 2 · update 2"]
 
 

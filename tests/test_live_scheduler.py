@@ -82,9 +82,12 @@ def test_connect_sends_the_current_state_at_once(setup):
     assert hello["step"] == 0 and hello["header"]["title"] == "update 0"
     assert hello["charts"] == {}  # the page has just drawn them
     assert hello["frames"][-1]["z"].shape == (20, 20)
-    entry.control("refresh")  # the browser missed a chart: everything again
+    entry.control("refresh")  # the browser missed a chart: everything again, right after the state
     (state,) = drain(outbox)
-    assert state["reason"] == "refresh" and set(state["charts"]) == {"cost", "gradients", "network"}
+    assert state["reason"] == "refresh" and state["charts"] == {}
+    (charts,) = rounds(scheduler, clock, 1, outboxes=[outbox])
+    assert charts["reason"] == "charts" and set(charts["charts"]) == {"cost", "gradients", "network"}
+    assert {op["op"] for op in charts["charts"]["cost"]} == {"restyle"}  # in full, not extended
 
 
 def test_playing_streams_frames_with_new_steps_and_snapshots(setup):
@@ -113,7 +116,10 @@ def test_pause_sends_the_final_state_and_nothing_moves_after(setup):
     assert state["type"] == "state" and state["reason"] == "pause" and not state["playing"]
     stopped = entry.session.step
     assert state["step"] == stopped > 0
-    assert rounds(scheduler, clock, 10, outboxes=[outbox]) == []
+    assert state["charts"] == {}  # small: thirty viewers pausing at once are all answered at once
+    followed = rounds(scheduler, clock, 10, outboxes=[outbox])  # the charts follow, then nothing
+    assert [(m["reason"], m["step"], m["playing"]) for m in followed] == [("charts", stopped, False)]
+    assert set(followed[0]["charts"]) == {"cost", "gradients", "network"}
     assert entry.session.step == stopped
     assert scheduler.run_once() is None  # nothing playing: the thread sleeps, no CPU
 
@@ -307,3 +313,54 @@ def test_a_queued_step_ends_with_a_step_state(setup):
             break
         rounds(scheduler, clock, 1, outboxes=[outbox])
     assert entry.session.step == 30 and entry.session.pending == 0 and not entry.playing
+
+
+def test_a_step_too_long_for_one_click_is_refused_with_the_reason(setup):
+    """A Step sent over the socket (the page does not rerun) says itself why it did not run."""
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    drain(outbox)
+    entry.session._seconds_per_update = 1.0  # a machine on which 100,000 updates take a day
+    assert entry.step(100_000) == 0
+    (state,) = drain(outbox)
+    assert state["reason"] == "step" and state["notice"].startswith("Step not run.") and "limit" in state["notice"]
+    assert entry.session.step == 0 and not entry.playing
+
+
+def test_many_viewers_get_fewer_snapshots_and_history_rows_but_every_one_turns():
+    """Thirty viewers: snapshots thin out to MIN_FRAME_RATE (never below), messages carry
+    several, and the history keeps fewer rows (each costs an evaluation nobody would see)."""
+    from playground.ui.stream.scheduler import MAX_MESSAGE_INTERVAL, MIN_FRAME_RATE, paces
+
+    assert paces(1.0) == (1 / 30, 0.1)
+    snapshot, message = paces(30 / 4)
+    assert snapshot == 1 / MIN_FRAME_RATE and message == MAX_MESSAGE_INTERVAL
+    clock = Clock()
+    registry = Registry(capacity=40, clock=clock)
+    scheduler = Scheduler(registry)
+    entries = [live(registry, f"viewer{i}") for i in range(30)]
+    for entry, _ in entries:
+        entry.play()
+    for _ in range(40):
+        clock.t += 0.05
+        scheduler.run_once()
+        for _, outbox in entries:
+            drain(outbox)
+    assert all(entry.session.step > 0 for entry, _ in entries)  # nobody starved
+    strides = {entry.session.history.stride for entry, _ in entries}
+    assert min(strides) >= 8 * 30 / 4
+
+
+def test_history_coarsens_by_doubling_and_keeps_the_newest_row():
+    session = TrainingSession(Settings(n_samples=100))
+    session.train(40)
+    last = session.latest.step
+    session.coarsen_history(20)
+    history = session.history
+    assert history.stride == 32  # 8 → 16 → 32: the first power-of-two multiple ≥ 20
+    steps = history.column("step")
+    assert steps[-1] == last and all(s % 32 == 0 for s in steps[:-1])
+    session.train(64)
+    later = session.history.column("step")
+    later = later[later > last]
+    assert later.tolist() == [64, 96, 104]  # every 32nd from now on, and the current step

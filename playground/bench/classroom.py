@@ -13,8 +13,8 @@ test needs, so the bench would measure the browsers. A viewer here is a small as
 ``BackMsg`` the browser sends and reads the ``ForwardMsg`` stream — it renders nothing. It
 acts exactly where the page's JavaScript acts:
 
-- Play/Pause/Step are button clicks: a ``rerun_script`` with the button's trigger value, the
-  widget id taken from the page's own ``Button`` element;
+- the rerun loop: Play/Pause/Step are button clicks, a ``rerun_script`` with the button's
+  trigger value, the widget id taken from the page's own ``Button`` element;
 - the old transport (an ``st.fragment`` re-requested by the clock component): after each
   fragment run the clock asks for the next one once the boundary chart has at most ``lead``
   frames left to show (at most 10 a second, ``live_chart.FRAME_MS``), at least ``min_ms`` after
@@ -24,9 +24,9 @@ acts exactly where the page's JavaScript acts:
 - the live socket (the ``st.App`` route, PROTOCOL in ``playground/ui/stream``): the page's
   ``neural_playground.live_stream`` element gives the token, the viewer connects
   ``/_np/live?token=…``, acknowledges every message on arrival (the browser acknowledges once it
-  has drawn it; the server keeps at most two unacknowledged), sends ``play``/``pause`` on the
-  socket as well as clicking the button (as ``client.js`` does), and ignores frames between a
-  click and the server's state message.
+  has drawn it; the server keeps at most two unacknowledged), presses Play/Pause/Step on the
+  element's own buttons — one JSON message on the socket each, no rerun (as ``client.js``
+  does) — and ignores frames between a click and the server's state message.
 
 ``--transport auto`` (the default) uses whichever the page draws.
 
@@ -75,6 +75,7 @@ BOUNDARY_KEY = "pg.boundary"
 CLOCK_KEY = "pg.clock"
 PLAY_KEY = "pg.play_button"
 STEP_KEY = "pg.step_button"
+CONTROLS_KEY = "pg.stream_controls"  # the live socket's Play/Pause, Step and Reset (one element)
 
 OPEN_TIMEOUT = 180.0  # all viewers have the page (thirty opening at once on a busy machine take long)
 PHASE_TIMEOUT = 30.0  # Pause / Step settle
@@ -286,6 +287,7 @@ class Viewer:
         self.page_script_hash = ""
         self.buttons: dict[str, Element] = {}
         self.components: dict[str, Element] = {}  # by component name
+        self.component_keys: dict[str, Element] = {}  # by element key
         self.finished = asyncio.Event()
         self.tasks: list[asyncio.Task] = []
         self.error: str | None = None
@@ -314,7 +316,8 @@ class Viewer:
         self.finished.clear()
         started = time.monotonic()
         await self.ws.send(rerun_msg())
-        await self.wait(lambda: PLAY_KEY in self.buttons and self.finished.is_set(), OPEN_TIMEOUT, "page open")
+        await self.wait(lambda: (PLAY_KEY in self.buttons or CONTROLS_KEY in self.component_keys)
+                        and self.finished.is_set(), OPEN_TIMEOUT, "page open")
         self.open_s = time.monotonic() - started
 
     async def close(self) -> None:
@@ -351,6 +354,7 @@ class Viewer:
 
     def on_component(self, element: Element) -> None:
         self.components[element.name] = element
+        self.component_keys[key_of(element.id)] = element
 
     async def click(self, key: str) -> float:
         """Click a transport button (a rerun with its trigger); returns the time of the click."""
@@ -494,7 +498,8 @@ def live_header(raw: bytes) -> dict:
 
 class NewViewer(Viewer):
     """The live socket (PROTOCOL-live: ``/_np/live?token=…``): frames pushed by the server's
-    scheduler, acknowledged on arrival (at most two in flight), controls as JSON text."""
+    scheduler, acknowledged on arrival (at most two in flight). Play/Pause/Step are the socket's
+    own buttons (``client.js``): a click is one JSON message on the socket and reruns nothing."""
 
     transport = "new"
 
@@ -503,13 +508,15 @@ class NewViewer(Viewer):
         self.live = None
         self.states: list[tuple[float, dict]] = []  # (arrival, header) of state messages
         self.hold = False
+        self.playing = False  # what the socket's Play/Pause button shows
 
     async def open(self) -> None:
         await super().open()
-        stream = self.components.get(LIVE_STREAM)
+        stream = self.component_keys.get(CONTROLS_KEY) or self.components.get(LIVE_STREAM)
         if stream is None:
             raise RuntimeError("the page has no live socket element (old transport?)")
         path = stream.data.get("path", "/_np/live")
+        self.step_updates = int(stream.data.get("step_updates", 1))
         self.live = await self.connect(f"{path}?token={stream.data['token']}")
         self.tasks.append(asyncio.create_task(self._read(self.live, self._live_message)))
         await self.wait(lambda: self.states, OPEN_TIMEOUT, "live socket hello")
@@ -518,6 +525,12 @@ class NewViewer(Viewer):
         if self.live is not None:
             await self.live.close()
         await super().close()
+
+    @property
+    def label(self) -> str:
+        if PLAY_KEY in self.buttons:  # a page whose Play is a Streamlit button
+            return super().label
+        return "Pause" if self.playing else "Play"
 
     def _live_message(self, raw) -> None:
         if isinstance(raw, str):
@@ -531,37 +544,38 @@ class NewViewer(Viewer):
             self.states.append((now, header))
         elif self.hold or not header.get("playing"):
             return  # client.js: frames after a click wait for the server's state message
+        self.playing = bool(header.get("playing"))
         self.timeline.append((now, int(header["step"])))
         self.frames += [now] * len(header.get("frames") or [])
 
-    async def send(self, kind: str) -> None:
-        await self.live.send(json.dumps({"type": kind}))
+    async def send(self, message: dict) -> None:
+        await self.live.send(json.dumps(message))
 
     async def play(self) -> None:
-        await self.send("play")  # client.js sends it the moment the button is clicked
-        await self.click(PLAY_KEY)
-        await self.wait(lambda: self.label == "Pause", PHASE_TIMEOUT, "Play")
+        self.hold = False
+        await self.send({"type": "play"})
+        await self.wait(lambda: self.playing, PHASE_TIMEOUT, "Play")
 
     async def pause(self) -> dict:
+        """The button shows Play at the click (client.js) and the server's pause state confirms
+        it: both times are the state's arrival."""
         self.hold = True
         clicked = time.monotonic()
         states = len(self.states)
-        await self.send("pause")
-        await self.click(PLAY_KEY)
+        await self.send({"type": "pause"})
         await self.wait(lambda: any(h.get("reason") == "pause" for _, h in self.states[states:]), PHASE_TIMEOUT,
                         "Pause (state message)")
         stopped = next(t for t, h in self.states[states:] if h.get("reason") == "pause")
-        await self.wait(lambda: self.label == "Play", PHASE_TIMEOUT, "Pause (button)")
-        button = time.monotonic()
         paused_at = self.update
         await asyncio.sleep(QUIET_S)
         moved = sum(1 for when, step in self.timeline if when > stopped and step != paused_at)
-        return {"pause_s": stopped - clicked, "button_s": button - clicked, "moved": moved}
+        return {"pause_s": stopped - clicked, "button_s": stopped - clicked, "moved": moved}
 
     async def step(self) -> float:
         before = self.update
         self.hold = True
-        clicked = await self.click(STEP_KEY)
+        clicked = time.monotonic()
+        await self.send({"type": "step", "updates": self.step_updates})
         await self.wait(lambda: self.update > before, PHASE_TIMEOUT, "Step")
         return self.timeline[-1][0] - clicked
 

@@ -69,7 +69,9 @@ def sigmoid(Z: Array) -> Array:
     For z ≪ 0 the result is the tiny number E / (1 + E) to full relative precision, nonzero down
     to z ≈ -745 (0.5·(1 + tanh(z/2)) cancels there: already 1.7e-4 off at z = -30, 0 below -37).
     """
-    Z = np.asarray(Z, dtype=float)
+    Z = np.asarray(Z)
+    if Z.dtype != np.float32:  # float32 only for pictures (Network.predict_proba); else float64
+        Z = Z.astype(float, copy=False)
     E = np.exp(-np.abs(Z))
     S = 1.0 / (1.0 + E)
     return np.where(Z < 0, E * S, S)

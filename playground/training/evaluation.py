@@ -74,6 +74,10 @@ class Evaluation:
             self._unrecorded = None
             self._latest_stats = self._record(layer_stats(self.net, cache, grads))
 
+    def coarsen_history(self, stride: int) -> None:
+        """Record at most every ``stride``-th update from now on (``History.coarsen``)."""
+        self._history.coarsen(stride)
+
     @property
     def history(self) -> History:
         """Every recorded row, the last one for the current step."""

@@ -52,12 +52,23 @@ class History:
         self.saturated.append(stats.saturated_fraction)
         self.dead.append(stats.dead_fraction)
         if len(self.rows) >= self.max_points:
-            self.stride *= 2
-            last = len(self.rows) - 1  # the newest row always stays: it is the current state
-            keep = [i for i, r in enumerate(self.rows) if r.step % self.stride == 0 or i == last]
-            for name in ("rows", "grad_norms", "saturated", "dead"):
-                values = getattr(self, name)
-                setattr(self, name, [values[i] for i in keep])
+            self._thin()
+
+    def coarsen(self, stride: int) -> None:
+        """Record at most every ``stride``-th update from now on (the stride doubles until it is
+        at least that), thinning the rows kept so far the same way. The live scheduler does this
+        when many viewers play: their charts update about once a second, so rows in between
+        would cost an evaluation each and never be seen."""
+        while self.stride < stride:
+            self._thin()
+
+    def _thin(self) -> None:
+        self.stride *= 2
+        last = len(self.rows) - 1  # the newest row always stays: it is the current state
+        keep = [i for i, r in enumerate(self.rows) if r.step % self.stride == 0 or i == last]
+        for name in ("rows", "grad_norms", "saturated", "dead"):
+            values = getattr(self, name)
+            setattr(self, name, [values[i] for i in keep])
 
     def column(self, name: str) -> Array:
         if name not in self.COLUMNS:

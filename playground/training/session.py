@@ -114,8 +114,9 @@ class TrainingSession(TrainingData, Divergence, BoundedWork, Evaluation, InputPl
         done = 0
         while done < k:
             X, Y = self._next_batch()
-            cache = self._reuse_train_forward(X) or net.forward(X)
-            grads = net.backward(cache, Y, l2=l2, l1=l1)
+            # X, Y and λ were checked when the session was made: no checks per update
+            cache = self._reuse_train_forward(X) or net.forward(X, check=False)
+            grads = net.backward(cache, Y, l2=l2, l1=l1, check=False)
             if not (self._cost_cannot_have_exploded(cache.Z[-1]) and self._grads_finite(grads)):
                 cost = net.loss.cost(cache.Z[-1], cache.A[-1], Y)
                 if not np.isfinite(cost) or cost > EXPLODED_COST or not self._grads_finite(grads):

@@ -93,6 +93,11 @@ class Keys:
         return self.key("stream")
 
     @property
+    def stream_controls(self) -> str:
+        """The socket's Play/Pause, Step and Reset (one element, drawn where the buttons were)."""
+        return self.key("stream_controls")
+
+    @property
     def stream_entry(self) -> str:
         """The page's live entry from its last run (the button callbacks act on it)."""
         return self.key("stream_entry")

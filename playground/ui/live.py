@@ -12,9 +12,10 @@ session-state keys and a function that returns its ``TrainingSession``.
 
 Where the live socket is served (``streamlit run app.py``, see ``playground/ui/stream``) and a
 page passes its ``view``, none of the above runs per frame: the page draws its figures once per
-rerun, the scheduler trains and the socket patches the charts. Then the transport buttons act
-on the page's live entry (under its lock) and ``is_playing`` reads it; everywhere else (AppTest,
-a socket that failed) the rerun loop above is used unchanged.
+rerun, the scheduler trains and the socket patches the charts. Then Play/Pause, Step and Reset
+are the socket element's own buttons (``transport_controls(..., live=True)``): a click goes over
+the socket and reruns nothing, and ``is_playing`` reads the entry; everywhere else (AppTest, a
+socket that failed) the Streamlit buttons and the rerun loop above are used unchanged.
 """
 
 from __future__ import annotations
@@ -135,12 +136,24 @@ def transport_controls(
     prefix: str,
     get_session: Callable[[], TrainingSession],
     on_new_weights: Callable[[], None] | None = None,
+    live: bool = False,
 ) -> None:
-    """Play/Pause, Step (with its size), Reset and (optionally) New weights, in one row."""
+    """Play/Pause, Step (with its size), Reset and (optionally) New weights, in one row.
+
+    ``live``: the page streams over the live socket (it passes a ``view`` to ``live_area``).
+    Where the socket is served, Play/Pause, Step and Reset are then drawn by the socket's own
+    element and act over the socket alone: a click reruns nothing, so thirty students pressing
+    Pause at once wait for no page rerun (issue 10). Step size and New weights stay Streamlit
+    widgets (they change what the page draws)."""
     stream.page_running()
     keys = Keys(prefix)
-    playing = is_playing(prefix)
     session = get_session()
+    entry = stream.live_entry(prefix) if live else None
+    if entry is not None:
+        stream.remember(prefix, entry)
+        _live_controls(prefix, entry, session, on_new_weights)
+        return
+    playing = is_playing(prefix)
     cols = st.columns([1.1, 1, 1.2, 1, 1.3], vertical_alignment="bottom")
     cols[0].button(
         "Pause" if playing else "Play",
@@ -164,6 +177,21 @@ def transport_controls(
     refused = st.session_state.pop(keys.key("step_refused"), None)
     if refused:
         st.warning(f"**Step not run.** {refused}", icon=":material/timer_off:")
+
+
+def _live_controls(prefix: str, entry, session: TrainingSession,
+                   on_new_weights: Callable[[], None] | None) -> None:
+    """The live socket's Play/Pause, Step and Reset (``stream.stream_controls``), then the Step
+    size and New weights as Streamlit widgets."""
+    keys = Keys(prefix)
+    cols = st.columns([3.3, 1.2, 1.3], vertical_alignment="bottom")
+    with cols[0]:
+        stream.stream_controls(prefix, entry, step_updates(prefix, session), session.diverged)
+    cols[1].selectbox("Step size", list(STEP_MODES), key=keys.step_mode, label_visibility="collapsed")
+    if on_new_weights is not None:
+        cols[2].button("New weights", icon=":material/casino:", key=keys.new_weights_button, on_click=on_new_weights,
+                       help="Draw new initial weights (next weight seed) and start again.",
+                       width="stretch")
 
 
 def live_area(

@@ -36,8 +36,9 @@ Browser → server: JSON text messages::
                                            # in flight, so a client that stops acking gets no more frames
     {"type": "refresh"}                    # a chart could not apply an op: send every chart in full
 
-The page's own Play/Pause/Step/Reset buttons do the same through their Streamlit callbacks
-(the client also sends "pause"/"play" on the socket the moment they are clicked).
+The element's own Play/Pause, Step and Reset buttons send these (Step with the page's step size
+as ``updates``); a click reruns nothing. The page draws the element twice, ``"part":
+"controls"`` in the transport row and ``"part": "header"`` above the charts; both use one socket.
 
 Server → browser: binary messages, ``uint32 LE n | n bytes JSON header | arrays`` (``wire``).
 Arrays in the header are references ``{"blob": offset, "length": bytes, "dtype": "u1"|"f4"|"i4",
@@ -59,16 +60,18 @@ Chart ops (applied in order to the chart drawn by the page with that key)::
     {"op": "react", "data": [trace, ...], "layout": {...}}  # new data (and layout, if given) (Plotly.react)
     {"op": "figure", "figure": "<plotly json>"}    # a whole figure (slow views of the other pages)
 
-A ``state`` message (after hello/pause/step/reset/diverged) carries the current step, counter,
-metrics and boundary at once; its ``charts`` are empty (the page reruns after every control and
-draws them) except after ``refresh``, when every chart is rebuilt from scratch. After pause
-nothing follows until play: "Pause effective" = the pause state message. The first frame after
-any state rebuilds every chart (no extend relies on what the page drew). Frames come at
-most every 0.1 s each with the boundary snapshots since the last (up to 30/s); a slow client
-gets fewer, newer messages (coalesced), never a backlog.
+A ``state`` message (after hello/pause/step/reset/refresh/diverged) carries the current step,
+counter, metrics and boundary at once, and ``"notice"`` when a Step was refused (too long for one
+click); its ``charts`` are empty, so it is quick to build. Except after hello (the page has just
+drawn them), a second state with ``"reason": "charts"`` follows on the scheduler's next round:
+every chart in full after reset/refresh, only the new numbers after pause/step. After pause
+nothing else follows until play: "Pause effective" = the pause state message. Frames come at
+most every 0.1 s (0.3 s with many viewers) each with the boundary snapshots since the last (up
+to 30/s; at least 12/s however many play); a slow client gets fewer, newer messages
+(coalesced), never a backlog.
 
 Limits: 48 live pages per server process (more: the page says so and uses the rerun loop);
-one viewer trains on at most 1/2 core, all together on 0.6 core shared evenly (0.25 while a
+one viewer trains on at most 1/2 core, all together on 0.9 core shared evenly (0.25 while a
 live page reruns, so clicks are answered first); entries expire
 30 s after their Streamlit session ends or after 10 min untouched without a socket.
 """

@@ -1,9 +1,12 @@
 // The browser side of the live socket (protocol: playground/ui/stream/__init__.py).
 //
-// One client per page (kept on window across reruns, replaced when the token changes): it shows
-// the counter and metrics in its own element, patches the page's live charts in place (found by
-// their key) and plays the boundary snapshots at display rate. It acknowledges each message once
-// it is applied, so a slow browser gets fewer, newer messages instead of a backlog.
+// One client per page (kept on window across reruns, replaced when the token changes). The page
+// draws this element twice: "controls" (Play/Pause, Step, Reset) where the transport buttons go,
+// and "header" (the counter and the metrics) above the charts; both use the one socket. A click
+// on a control goes over the socket and reruns nothing; the buttons follow the server's state.
+// The client patches the page's live charts in place (found by their key) and plays the boundary
+// snapshots at display rate. It acknowledges each message once it is applied, so a slow browser
+// gets fewer, newer messages instead of a backlog.
 
 const FRAME_MS = 33; // boundary snapshots: at most ~30 per second
 const MAX_QUEUE = 8; // snapshots waiting to be shown; older ones are dropped
@@ -79,6 +82,11 @@ class LiveStream {
     this.retries = 0;
     this.closed = false;
     this.framesShown = 0;
+    this.playing = Boolean(data.playing);
+    this.diverged = Boolean(data.diverged);
+    this.notice = "";
+    this.outgoing = []; // controls clicked before the socket opened
+    this.mounts = new Set(); // the elements drawing this stream (controls, header)
     this.chain = Promise.resolve();
     this.connect(data.path);
   }
@@ -91,7 +99,12 @@ class LiveStream {
     this.opened = false;
     const ws = new WebSocket(url.href);
     ws.binaryType = "arraybuffer";
-    ws.onopen = () => { this.opened = true; this.retries = 0; this.mark("connected", "1"); };
+    ws.onopen = () => {
+      this.opened = true;
+      this.retries = 0;
+      this.mark("connected", "1");
+      for (const message of this.outgoing.splice(0)) ws.send(JSON.stringify(message));
+    };
     ws.onmessage = (event) => this.receive(event.data);
     ws.onclose = (event) => {
       this.mark("connected", "");
@@ -110,16 +123,29 @@ class LiveStream {
 
   send(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    else if (message.type !== "ack") this.outgoing.push(message);
   }
 
-  mark(name, value) { if (this.root) this.root.dataset[name] = value; }
+  mark(name, value) {
+    for (const root of [this.root, this.controlsRoot]) if (root) root.dataset[name] = value;
+  }
 
-  // A transport button was clicked: stop showing frames at once; Play/Pause also go by socket.
-  clicked(kind) {
-    if (kind === "play") { this.hold = false; this.send({ type: "play" }); return; }
-    this.hold = true; // until the server's state message for this control arrives
-    this.queue = [];
-    if (kind === "pause") this.send({ type: "pause" });
+  // A control was clicked (Play/Pause, Step, Reset): stop showing frames at once and tell the
+  // server; the buttons show the new state now, and the server's state message confirms it.
+  control(kind) {
+    if (kind === "play" && this.playing) kind = "pause";
+    this.notice = "";
+    if (kind === "play") {
+      this.hold = false;
+      this.playing = true;
+      this.send({ type: "play" });
+    } else {
+      this.hold = true; // until the server's state message for this control arrives
+      this.queue = [];
+      this.playing = false;
+      this.send(kind === "step" ? { type: "step", updates: this.stepUpdates || 1 } : { type: kind });
+    }
+    this.renderControls();
   }
 
   receive(buffer) {
@@ -150,6 +176,10 @@ class LiveStream {
       }
     }
     this.mark("playing", message.playing ? "1" : "");
+    this.playing = Boolean(message.playing);
+    this.diverged = message.status === "diverged";
+    if (message.type === "state") this.notice = message.notice || "";
+    this.renderControls();
     const pending = [];
     let stale = false;
     for (const [key, ops] of Object.entries(message.charts || {})) {
@@ -192,6 +222,56 @@ class LiveStream {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     this.playingFrames = false;
+  }
+
+  renderControls() {
+    const root = this.controlsRoot;
+    if (!root) return;
+    const play = root.querySelector("[data-control=play]");
+    const label = this.playing ? "Pause" : "Play";
+    if (play.dataset.state !== label) {
+      play.dataset.state = label;
+      play.querySelector(".np-label").textContent = label;
+      play.querySelector(".np-icon").innerHTML = this.playing ? ICONS.pause : ICONS.play;
+    }
+    play.disabled = this.diverged && !this.playing;
+    root.querySelector("[data-control=step]").disabled = this.diverged;
+    root.dataset.playing = this.playing ? "1" : "";
+    const notice = root.querySelector(".np-controls-notice");
+    if (notice.textContent !== this.notice) notice.textContent = this.notice;
+    notice.hidden = !this.notice;
+  }
+
+  mountControls(parentElement, data) {
+    let root = parentElement.querySelector("div.np-controls");
+    if (!root) {
+      root = document.createElement("div");
+      root.className = "np-controls";
+      root.innerHTML = `
+        <div class="np-controls-row">
+          <button type="button" class="np-button np-primary" data-control="play"><span class="np-icon"
+            aria-hidden="true"></span><span class="np-label">Play</span></button>
+          <button type="button" class="np-button" data-control="step"><span class="np-icon"
+            aria-hidden="true">${ICONS.step}</span><span class="np-label">Step</span></button>
+          <button type="button" class="np-button" data-control="reset"
+            title="Back to the same initial weights (same seed), step 0."><span class="np-icon"
+            aria-hidden="true">${ICONS.reset}</span><span class="np-label">Reset</span></button>
+        </div>
+        <div class="np-controls-notice" role="status" hidden></div>`;
+      root.addEventListener("click", (event) => {
+        const button = event.target.closest("button[data-control]");
+        if (button && !button.disabled) window.__npStreams[root.dataset.page].control(button.dataset.control);
+      });
+      parentElement.appendChild(root);
+    }
+    root.dataset.page = data.page;
+    this.controlsRoot = root;
+    this.stepUpdates = data.step_updates;
+    if (newer({ version: data.version, step: data.step }, this.shown)) { // the rerun's own state
+      this.playing = Boolean(data.playing);
+      this.diverged = Boolean(data.diverged);
+    }
+    this.renderControls();
   }
 
   renderHeader(header) {
@@ -240,20 +320,16 @@ class LiveStream {
   }
 }
 
-// Clicks on the page's transport buttons (Streamlit buttons, found by their key's class).
-if (!window.__npStreamClicks) {
-  window.__npStreamClicks = true;
-  document.addEventListener("click", (event) => {
-    const holder = event.target.closest && event.target.closest("[class*='_button']");
-    if (!holder) return;
-    const match = /st-key-([\w-]+?)[-.](play|step|reset)_button/.exec(holder.className);
-    if (!match) return;
-    const stream = (window.__npStreams || {})[match[1]];
-    if (!stream) return;
-    const label = (holder.innerText || "").trim();
-    stream.clicked(match[2] === "play" ? (/Pause/.test(label) ? "pause" : "play") : match[2]);
-  }, true);
-}
+// Small inline icons (Material Symbols shapes), so the buttons need no icon font.
+const svg = (path) => `<svg viewBox="0 -960 960 960" width="1.25em" height="1.25em" fill="currentColor">${path}</svg>`;
+const ICONS = {
+  play: svg('<path d="M320-200v-560l440 280-440 280Z"/>'),
+  pause: svg('<path d="M560-200v-560h160v560H560Zm-320 0v-560h160v560H240Z"/>'),
+  step: svg('<path d="M660-240v-480h80v480h-80Zm-440 0v-480l360 240-360 240Z"/>'),
+  reset: svg('<path d="M480-80q-75 0-140.5-28.5t-114-77q-48.5-48.5-77-114T120-440h80q0 117 81.5 198.5T480-160q117 0 ' +
+    '198.5-81.5T760-440q0-117-81.5-198.5T480-720h-6l62 62-56 58-160-160 160-160 56 58-62 62h6q75 0 140.5 28.5t114 ' +
+    '77q48.5 48.5 77 114T840-440q0 75-28.5 140.5t-77 114q-48.5 48.5-114 77T480-80Z"/>'),
+};
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
@@ -265,8 +341,12 @@ export default function (component) {
     window.__npStreams[data.page] = stream;
   }
   stream.trigger = setTriggerValue;
-  stream.mount(parentElement, data);
-  return () => {
+  stream.mounts.add(parentElement);
+  if (data.part === "controls") stream.mountControls(parentElement, data);
+  else stream.mount(parentElement, data);
+  return () => { // the socket closes when neither element is on the page any more
+    stream.mounts.delete(parentElement);
+    if (stream.mounts.size) return;
     stream.close();
     if (window.__npStreams[data.page] === stream) delete window.__npStreams[data.page];
   };

@@ -78,6 +78,21 @@ def stream_header(prefix: str, entry: LiveEntry, header: dict) -> None:
     session = entry.session
     _component(key=Keys(prefix).stream, height="content",
                on_failed_change=lambda: _socket_failed(prefix), on_sync_change=lambda: None,
-               data={"token": entry.token, "path": route.PATH, "page": prefix, "version": entry.version,
+               data={"part": "header", "token": entry.token, "path": route.PATH, "page": prefix,
+                     "version": entry.version,
                      "step": session.step if session is not None else 0, "playing": entry.playing,
                      "header": header})
+
+
+def stream_controls(prefix: str, entry: LiveEntry, step_updates: int, diverged: bool) -> None:
+    """Play/Pause, Step and Reset drawn by the socket's element: a click goes over the socket
+    (``{"type": "play"|"pause"|"reset"}``, ``{"type": "step", "updates": step_updates}``) and
+    reruns nothing; the buttons follow the server's state messages. Same labels as the Streamlit
+    buttons they replace (Play/Pause, Step, Reset), so a person — and a browser test — finds them
+    by name."""
+    session = entry.session
+    _component(key=Keys(prefix).stream_controls, height="content",
+               on_failed_change=lambda: _socket_failed(prefix), on_sync_change=lambda: None,
+               data={"part": "controls", "token": entry.token, "path": route.PATH, "page": prefix,
+                     "version": entry.version, "step": session.step if session is not None else 0,
+                     "playing": entry.playing, "diverged": bool(diverged), "step_updates": int(step_updates)})

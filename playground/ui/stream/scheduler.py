@@ -41,18 +41,33 @@ import numpy as np
 from .wire import Quantized, encode
 
 SLICE = 0.004  # seconds of work per session per turn: short turns keep Pause and fairness sharp
+MIN_SLICE = 0.001  # ... shorter with many viewers, so every one gets MIN_FRAME_RATE turns a second
 SESSION_SHARE = 0.5  # one viewer trains on at most half a core
-TOTAL_SHARE = 0.6  # all playing viewers together (the rest is for Streamlit's reruns and sockets)
+TOTAL_SHARE = 0.9  # all playing viewers together (the rest is for Streamlit's reruns and sockets;
+# controls travel on the socket and rerun nothing, so little else needs the process while all play)
 PAGE_SHARE = 0.25  # ... while a live page is rerunning (a burst of Play clicks gets the GIL first)
 PAGE_GRACE = 0.5  # seconds a rerun counts as going on after it last said so
 MAX_CREDIT = 0.02  # a session that waited cannot burst for longer than this
 SNAPSHOT_INTERVAL = 1 / 30  # boundary snapshots at up to 30 per second
+MIN_FRAME_RATE = 12  # ... and, however many play, at least this many (issue 10: ≥ 10 on screen)
 MESSAGE_INTERVAL = 0.1  # a frame message at most every 0.1 s; it carries the snapshots since the last
+MAX_MESSAGE_INTERVAL = 0.3  # with many viewers: fewer, fuller messages (each costs an evaluation)
 MAX_SNAPSHOTS = 6  # per message; a client that fell behind gets the newest ones
 MAX_IN_FLIGHT = 2  # messages sent but not acknowledged by the browser
 MAX_UPDATES_PER_SLICE = 5000
-LOAD_KNEE = 4  # with more viewers playing, charts other than the boundary update proportionally less often
+HISTORY_STRIDE = 8  # with many viewers, a history row every HISTORY_STRIDE·load updates at most
+LOAD_KNEE = 4  # with more viewers playing, charts other than the boundary update proportionally less often,
+# boundary snapshots come at 30·LOAD_KNEE/N per second (at least MIN_FRAME_RATE), messages less often
 STEP_INLINE_SECONDS = 0.2  # a Step estimated longer is queued and run in slices (TrainingSession.queue)
+
+
+def paces(load: float) -> tuple[float, float]:
+    """Seconds between boundary snapshots and between frame messages at this ``load`` (playing
+    viewers / LOAD_KNEE, ≥ 1): 30 snapshots and 10 messages a second for a few viewers; with
+    many, the snapshots thin out to MIN_FRAME_RATE and each message carries several of them
+    (a message costs an evaluation of the whole data set for its counter and cards)."""
+    snapshots = max(MIN_FRAME_RATE, 1 / SNAPSHOT_INTERVAL / load)
+    return 1 / snapshots, min(MAX_MESSAGE_INTERVAL, MESSAGE_INTERVAL * load)
 
 
 @dataclass(frozen=True)
@@ -142,6 +157,8 @@ class LiveEntry:
         self._last_snapshot = -np.inf
         self._last_message = -np.inf
         self._chart_due: dict[str, float] = {}
+        self.owes_charts = False  # a control's state went out without the charts (see _emit_state)
+        self.overhead = 0.0  # seconds a turn spends on snapshots and messages (moving average)
         self._cursors: dict[str, Any] = {}
         # facts for the bench and the tests
         self.train_seconds = 0.0
@@ -219,15 +236,17 @@ class LiveEntry:
                 # A big Step is not trained under the lock in one go: it is queued and the
                 # scheduler runs it in fair slices like playing; Pause stops it (issue 14).
                 session.cancel_pending()
-                if session.queue(n) is None:  # refused (too long for one click): the page says why
+                refused = session.queue(n)
+                if refused is None:
                     self.playing = True
                     self._credit, self._credit_time = 0.0, self.clock()
                     self._last_message = -np.inf
                     self.wake()
+                else:  # too long for one click: nothing runs and the page says why
+                    self._emit_state("step", notice=f"Step not run. {refused}")
                 return 0
             done = session.train(n)
             self.version += 1
-            self._cursors.clear()
             self._emit_state("step")
             return done
 
@@ -295,25 +314,33 @@ class LiveEntry:
                 self.train_seconds += time.perf_counter() - started
                 return time.perf_counter() - started
         elif not session.diverged:
+            if load > 1 and hasattr(session, "coarsen_history"):
+                # Many viewers: their charts update about once a second, so the history needs
+                # fewer rows (each costs an evaluation of both data sets: ~1/4 of the training).
+                session.coarsen_history(int(HISTORY_STRIDE * load))
             done = session.train(MAX_UPDATES_PER_SLICE, time_budget=budget)
             self.updates += done
-        self.train_seconds += time.thread_time() - started
+        trained = time.thread_time() - started
+        self.train_seconds += trained
         if session.diverged:
             self.playing = False
             self._emit_state("diverged")
         elif outbox.ready():
             now = self.clock()
             view = self.view
-            if view.surface is not None and now - self._last_snapshot >= SNAPSHOT_INTERVAL:
+            snapshot_interval, message_interval = paces(load)
+            if view.surface is not None and now - self._last_snapshot >= snapshot_interval:
                 self._snapshot(now)
-            if now - self._last_message >= MESSAGE_INTERVAL:
+            if now - self._last_message >= message_interval:
                 if view.surface is not None and (not self._snapshots or self._snapshots[-1][0] != session.step):
                     self._snapshot(now)
                 outbox.put(self._message("frame", now, load=load), "frame")
+                self.owes_charts = False
                 self.frames_sent += 1
         spent = time.thread_time() - started
         self._credit -= spent
         self.work_seconds += spent
+        self.overhead = 0.8 * self.overhead + 0.2 * (spent - trained)  # snapshots and messages, per turn
         return spent
 
     def _snapshot(self, now: float) -> None:
@@ -321,25 +348,42 @@ class LiveEntry:
         self._last_snapshot = now
 
     # -- messages ------------------------------------------------------------------------------
-    def _emit_state(self, reason: str) -> None:
+    def _emit_state(self, reason: str, notice: str = "") -> None:
         """The current state at once (after a control, on connect): step, counter, metrics and
-        the boundary. The other charts only on a ``refresh``: after the other controls the page
-        reruns and draws them itself, and 30 viewers pausing at once must not each wait for
-        every chart to be rebuilt (measured: Pause took seconds that way). The next frame after
-        it sends every chart in full (the cursors are reset)."""
+        the boundary — small and quick to build, so thirty viewers pressing Pause together are
+        all answered at once (measured: building every chart inside each answer took seconds).
+        The other charts follow in a second state message (reason "charts") that the scheduler
+        builds on its next round (``owes_charts``): after a reset or a refresh every chart in
+        full, after pause/step only what changed (the page does not rerun after a control). On
+        connect the page has just drawn every chart itself: nothing follows."""
         if self.outbox is None:
             return
-        self._cursors.clear()
+        if reason in ("hello", "refresh", "reset"):
+            self._cursors.clear()
         self._snapshots.clear()
         if self.session is not None and self.view is not None and self.view.surface is not None:
             self._snapshot(self.clock())
-        self.outbox.put(self._message("state", self.clock(), reason, charts=reason == "refresh"), "state")
+        extra = {"notice": notice} if notice else {}
+        self.outbox.put(self._message("state", self.clock(), reason, charts=False, extra=extra), "state")
+        self.owes_charts = reason != "hello" and bool(self.view is not None and self.view.charts)
+        if self.owes_charts:
+            self.wake()
 
-    def _message(self, kind: str, now: float, reason: str = "", load: float = 1.0, charts: bool = True) -> bytes:
+    def send_owed_charts(self) -> None:
+        """The charts after a control (see ``_emit_state``), once the socket has room. Called by
+        the scheduler with ``lock`` held."""
+        if not self.owes_charts or self.outbox is None or self.session is None or not self.outbox.ready():
+            return
+        self.owes_charts = False
+        self._snapshots.clear()
+        self.outbox.put(self._message("state", self.clock(), "charts"), "state")
+
+    def _message(self, kind: str, now: float, reason: str = "", load: float = 1.0, charts: bool = True,
+                 extra: dict | None = None) -> bytes:
         session, view = self.session, self.view
         self._seq += 1
         header: dict[str, Any] = {"type": kind, "seq": self._seq, "version": self.version,
-                                  "playing": self.playing, "page": self.page}
+                                  "playing": self.playing, "page": self.page, **(extra or {})}
         if reason:
             header["reason"] = reason
         if session is not None and view is not None:
@@ -479,12 +523,26 @@ class Scheduler:
         if now - self._last_sweep >= self.sweep_every:
             self._last_sweep = now
             registry.sweep(self.is_alive)
-        active = [e for e in registry.entries() if e.active]
+        entries = registry.entries()
+        for entry in entries:  # charts owed after a control (paused entries: no slices)
+            if entry.owes_charts and not entry.active and entry.lock.acquire(blocking=False):
+                try:
+                    entry.send_owed_charts()
+                except Exception:
+                    logging.getLogger(__name__).exception("live view of %r failed", entry)
+                    entry.owes_charts = False
+                finally:
+                    entry.lock.release()
+        active = [e for e in entries if e.active]
         if not active:
-            return None
+            return 0.01 if any(e.owes_charts and e.outbox is not None for e in entries) else None
         self._turn = (self._turn + 1) % len(active)
         share = self.share(len(active))
         load = max(1.0, len(active) / LOAD_KNEE)
+        # Turns short enough that every viewer gets MIN_FRAME_RATE of them a second (a snapshot
+        # is taken at most once per turn): 4 ms each for a few viewers, ~2 ms for thirty.
+        slice_seconds = (self.slice_seconds if len(active) <= LOAD_KNEE
+                         else min(self.slice_seconds, max(MIN_SLICE, share / MIN_FRAME_RATE)))
         wait = 0.05
         for entry in active[self._turn:] + active[:self._turn]:
             if not entry.lock.acquire(blocking=False):  # its page is rerunning: next round
@@ -492,10 +550,12 @@ class Scheduler:
                 continue
             try:
                 credit = entry.allowance(registry.clock(), share, self.max_credit)
-                if credit < self.slice_seconds / 4:
-                    wait = min(wait, (self.slice_seconds / 4 - credit) / share)
+                if credit < slice_seconds / 4:
+                    wait = min(wait, (slice_seconds / 4 - credit) / share)
                     continue
-                entry.run_slice(min(self.slice_seconds, credit), load)
+                # with many viewers a turn is its training plus its frames: together slice_seconds
+                budget = slice_seconds if len(active) <= LOAD_KNEE else max(MIN_SLICE, slice_seconds - entry.overhead)
+                entry.run_slice(min(budget, credit), load)
                 wait = 0.0
             except Exception:  # a bug in one page's view stops that viewer, not everyone
                 logging.getLogger(__name__).exception("live view of %r failed; paused", entry)

@@ -74,6 +74,16 @@ def encode(header: dict) -> bytes:
         size += len(data) + padding
         return ref
 
+    def array(value):  # json.dumps calls this for what JSON cannot hold (the arrays)
+        if isinstance(value, Quantized):
+            levels, lo, hi = quantize(value.values)
+            return blob(levels, lo=lo, hi=hi)
+        if isinstance(value, np.ndarray):
+            return blob(value)
+        if isinstance(value, np.generic):
+            return value.item()
+        raise TypeError(f"cannot send {type(value).__name__}")
+
     def walk(value):
         if isinstance(value, Quantized):
             levels, lo, hi = quantize(value.values)
@@ -90,7 +100,12 @@ def encode(header: dict) -> bytes:
             return None  # JSON has no NaN/inf; charts treat null as a gap
         return value
 
-    text = json.dumps(walk(header), separators=(",", ":"), allow_nan=False).encode()
+    try:  # the fast way: the C encoder walks the header and calls ``array`` for the arrays
+        text = json.dumps(header, separators=(",", ":"), allow_nan=False, default=array).encode()
+    except ValueError:  # a NaN/inf number (JSON has none): walk it in Python, NaN → null
+        chunks.clear()
+        size = 0
+        text = json.dumps(walk(header), separators=(",", ":"), allow_nan=False).encode()
     text += b" " * ((-len(text)) % 4)  # arrays start 4-byte aligned (typed-array views in the browser)
     return struct.pack("<I", len(text)) + text + b"".join(chunks)
 

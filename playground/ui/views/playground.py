@@ -70,7 +70,7 @@ def live_view(discretize: bool = False, keys: Keys = KEYS, big: bool = False):
         grid = session.plane_grid(100)[2]  # the plane's input, computed once per rerun
 
         def surface(s: TrainingSession) -> np.ndarray:
-            out = s.net.predict_proba(grid)
+            out = s.net.predict_proba(grid, dtype=np.float32)  # a picture: float32 is ~5× faster
             return boundary_surface(out.reshape(out.shape[0], 100, 100), s.task, discretize)
 
         return LiveView(
