@@ -332,7 +332,7 @@ def test_many_viewers_get_fewer_snapshots_and_history_rows_but_every_one_turns()
     several, and the history keeps fewer rows (each costs an evaluation nobody would see)."""
     from playground.ui.stream.scheduler import MAX_MESSAGE_INTERVAL, MIN_FRAME_RATE, paces
 
-    assert paces(1.0) == (1 / 30, 0.1)
+    assert paces(1.0) == (1 / 30, 1 / 12)
     snapshot, message = paces(30 / 4)
     assert snapshot == 1 / MIN_FRAME_RATE and message == MAX_MESSAGE_INTERVAL
     clock = Clock()

@@ -509,6 +509,21 @@ class NewViewer(Viewer):
         self.states: list[tuple[float, dict]] = []  # (arrival, header) of state messages
         self.hold = False
         self.playing = False  # what the socket's Play/Pause button shows
+        self.chart_updates: dict[str, list[float]] = {}  # chart key → arrival of each update
+        self.train_seconds: list[tuple[float, float]] = []  # (arrival, the server's CPU spent training it)
+
+    def chart_rates(self, t0: float, t1: float) -> dict[str, float]:
+        """Updates per second of each chart other than the boundary."""
+        return {key.split(".", 1)[-1]: sum(1 for when in times if t0 < when <= t1) / (t1 - t0)
+                for key, times in self.chart_updates.items()}
+
+    def train_cores(self, t0: float, t1: float) -> float:
+        """CPU the server spent training this viewer's network, in cores."""
+        inside = [(when, seconds) for when, seconds in self.train_seconds if t0 <= when <= t1]
+        if len(inside) < 2:
+            return 0.0
+        (a, x), (b, y) = inside[0], inside[-1]
+        return (y - x) / (b - a) if b > a else 0.0
 
     async def open(self) -> None:
         await super().open()
@@ -547,6 +562,10 @@ class NewViewer(Viewer):
         self.playing = bool(header.get("playing"))
         self.timeline.append((now, int(header["step"])))
         self.frames += [now] * len(header.get("frames") or [])
+        for key in header.get("charts") or {}:
+            self.chart_updates.setdefault(key, []).append(now)
+        if "train_seconds" in header:
+            self.train_seconds.append((now, float(header["train_seconds"])))
 
     async def send(self, message: dict) -> None:
         await self.live.send(json.dumps(message))
@@ -628,6 +647,8 @@ class Result:
     load: str
     rss_samples: list[tuple[float, float]] = field(default_factory=list)  # soak: (seconds, MB)
     app: str = ""  # the checkout served, when several are compared
+    chart_rates: dict[str, float] = field(default_factory=dict)  # live socket: median updates/s per chart
+    train_cores: float = 0.0  # live socket: CPU the server spent training, all viewers together
 
     def summary(self) -> dict:
         def stats(values):
@@ -675,6 +696,12 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
         load = load_average()
         updates = [(v.update_at(t1) - v.update_at(t0)) / (t1 - t0) for v in viewers]
         frames = [v.frames_between(t0, t1) / (t1 - t0) for v in viewers]
+        rates: dict[str, float] = {}
+        if transport == "new":
+            per_viewer = [v.chart_rates(t0, t1) for v in viewers]
+            for key in sorted({k for r in per_viewer for k in r}):
+                rates[key] = statistics.median(r.get(key, 0.0) for r in per_viewer)
+        train_cores = sum(v.train_cores(t0, t1) for v in viewers) if transport == "new" else 0.0
         progress(f"measured {t1 - t0:.1f} s; pressing Pause")
         pauses = await asyncio.gather(*(v.pause() for v in viewers))
         progress("pressing Step")
@@ -683,7 +710,7 @@ async def drive(server: Server, n: int, transport: str, warmup: float, seconds: 
                       [p["button_s"] for p in pauses], sum(p["moved"] for p in pauses), list(steps),
                       [v.update for v in viewers], [v.open_s for v in viewers],
                       (cpu1 - cpu0) / (t1 - t0), (wait1 - wait0) / (t1 - t0), server.memory_mb()[1], rss_start,
-                      (client1 - client0) / (t1 - t0), load, samples)
+                      (client1 - client0) / (t1 - t0), load, samples, chart_rates=rates, train_cores=train_cores)
     finally:
         await asyncio.gather(*(v.close() for v in viewers), return_exceptions=True)
 
@@ -726,6 +753,12 @@ def format_table(results: list[Result]) -> str:
                  f"machine); bench client CPU "
                  f"{', '.join(f'{r.client_cpu_cores:.2f}' for r in results)} core"
                  + (f"; {moved} update(s) still arrived after Pause took effect" if moved else ""))
+    for r in results:
+        if r.chart_rates or r.train_cores:
+            lines.append(f"{r.viewers} viewer(s): chart updates/s per viewer (median) "
+                         + ", ".join(f"{k} {v:.1f}" for k, v in r.chart_rates.items())
+                         + f"; training {r.train_cores:.2f} core of the server's {r.server_cpu_cores:.2f}"
+                         + (f" ({r.server_cpu_cores / r.train_cores:.2f}×)" if r.train_cores else ""))
     for r in results:
         if r.rss_samples:
             lines.append(f"soak, {r.viewers} viewers: RSS {r.server_rss_start_mb:.0f} MB at Play, then "

@@ -66,7 +66,7 @@ click); its ``charts`` are empty, so it is quick to build. Except after hello (t
 drawn them), a second state with ``"reason": "charts"`` follows on the scheduler's next round:
 every chart in full after reset/refresh, only the new numbers after pause/step. After pause
 nothing else follows until play: "Pause effective" = the pause state message. Frames come at
-most every 0.1 s (0.3 s with many viewers) each with the boundary snapshots since the last (up
+most 12 times a second (every 0.3 s with many viewers) each with the boundary snapshots since the last (up
 to 30/s; at least 12/s however many play); a slow client gets fewer, newer messages
 (coalesced), never a backlog.
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...plots.curves import gradient_row_labels, gradient_scale, gradient_value_text, log_safe
 from ...training import History
-from .scheduler import Chart
+from .scheduler import MESSAGE_INTERVAL, Chart
 
 COST_SERIES = ("train_cost", "test_cost", "train_metric", "test_metric")  # cost_figure's traces 0–3
 
@@ -42,7 +42,7 @@ def history_ops(history: History, cursor, series: Callable[[int], list[np.ndarra
             (history, history.stride, n))
 
 
-def cost_chart(key: str, interval: float = 0.1) -> Chart:
+def cost_chart(key: str, interval: float = MESSAGE_INTERVAL) -> Chart:
     """``cost_figure``: train/test cost and metric over updates."""
     def build(session, cursor):
         h = session.history
@@ -51,7 +51,7 @@ def cost_chart(key: str, interval: float = 0.1) -> Chart:
     return Chart(key, build, interval)
 
 
-def gradient_chart(key: str, interval: float = 0.1) -> Chart:
+def gradient_chart(key: str, interval: float = MESSAGE_INTERVAL) -> Chart:
     """``gradient_figure``: the bars (now, horizontal, log x) and one line per layer (over
     training); the axes' ranges and the row labels (saturated/dead shares) when they change."""
     def build(session, cursor):

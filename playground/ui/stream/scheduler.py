@@ -50,7 +50,8 @@ PAGE_GRACE = 0.5  # seconds a rerun counts as going on after it last said so
 MAX_CREDIT = 0.02  # a session that waited cannot burst for longer than this
 SNAPSHOT_INTERVAL = 1 / 30  # boundary snapshots at up to 30 per second
 MIN_FRAME_RATE = 12  # ... and, however many play, at least this many (issue 10: ≥ 10 on screen)
-MESSAGE_INTERVAL = 0.1  # a frame message at most every 0.1 s; it carries the snapshots since the last
+TURN_RATE = 15  # with many viewers, turns short enough for this many a second each (some are late)
+MESSAGE_INTERVAL = 1 / 12  # a frame message at most 12 times a second; it carries the snapshots since the last
 MAX_MESSAGE_INTERVAL = 0.3  # with many viewers: fewer, fuller messages (each costs an evaluation)
 MAX_SNAPSHOTS = 6  # per message; a client that fell behind gets the newest ones
 MAX_IN_FLIGHT = 2  # messages sent but not acknowledged by the browser
@@ -63,7 +64,7 @@ STEP_INLINE_SECONDS = 0.2  # a Step estimated longer is queued and run in slices
 
 def paces(load: float) -> tuple[float, float]:
     """Seconds between boundary snapshots and between frame messages at this ``load`` (playing
-    viewers / LOAD_KNEE, ≥ 1): 30 snapshots and 10 messages a second for a few viewers; with
+    viewers / LOAD_KNEE, ≥ 1): 30 snapshots and 12 messages a second for a few viewers; with
     many, the snapshots thin out to MIN_FRAME_RATE and each message carries several of them
     (a message costs an evaluation of the whole data set for its counter and cards)."""
     snapshots = max(MIN_FRAME_RATE, 1 / SNAPSHOT_INTERVAL / load)
@@ -80,7 +81,7 @@ class Chart:
 
     key: str
     build: Callable[[Any, Any], tuple[list[dict], Any]]
-    interval: float = 0.1
+    interval: float = MESSAGE_INTERVAL
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,7 @@ class LiveEntry:
             header["reason"] = reason
         if session is not None and view is not None:
             header.update(step=session.step, epoch=session.epoch, status=session.status,
+                          train_seconds=round(self.train_seconds, 4),  # CPU spent training (for the bench)
                           message=session.message, header=view.header(session))
             if view.surface_key is not None:
                 header["surface"] = view.surface_key
@@ -396,7 +398,9 @@ class LiveEntry:
             for chart in view.charts if charts else ():
                 if kind == "state" or now >= self._chart_due.get(chart.key, -np.inf):
                     ops, self._cursors[chart.key] = chart.build(session, self._cursors.get(chart.key))
-                    self._chart_due[chart.key] = now + chart.interval * load
+                    # with many viewers, the slow views (intervals above a message's) thin out faster
+                    stretch = load if chart.interval <= MESSAGE_INTERVAL else load ** 1.5
+                    self._chart_due[chart.key] = now + chart.interval * stretch
                     if ops:
                         updates[chart.key] = ops
             header["charts"] = updates
@@ -542,7 +546,7 @@ class Scheduler:
         # Turns short enough that every viewer gets MIN_FRAME_RATE of them a second (a snapshot
         # is taken at most once per turn): 4 ms each for a few viewers, ~2 ms for thirty.
         slice_seconds = (self.slice_seconds if len(active) <= LOAD_KNEE
-                         else min(self.slice_seconds, max(MIN_SLICE, share / MIN_FRAME_RATE)))
+                         else min(self.slice_seconds, max(MIN_SLICE, share / TURN_RATE)))
         wait = 0.05
         for entry in active[self._turn:] + active[:self._turn]:
             if not entry.lock.acquire(blocking=False):  # its page is rerunning: next round

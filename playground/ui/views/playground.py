@@ -77,7 +77,7 @@ def live_view(discretize: bool = False, keys: Keys = KEYS, big: bool = False):
             header=header, surface_key=keys.key("boundary"), surface=surface,
             charts=(cost_chart(keys.key("cost")), gradient_chart(keys.key("gradients")),
                     parts_chart(keys.key("network"), lambda s: network_parts(**_diagram_arguments(s, big)),
-                                interval=0.2)),
+                                interval=1 / 6)),  # every 2nd message: 6 a second
             step_updates=lambda s: live.step_updates(keys.prefix, s))
     return view
 
