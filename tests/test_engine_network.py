@@ -277,3 +277,16 @@ def test_predict_proba_in_blocks_equals_the_forward_output():
     assert out.shape == (3, 10_000)
     np.testing.assert_allclose(out, net.forward(X).output, rtol=1e-13, atol=1e-15)
     np.testing.assert_array_equal(net.predict(X), np.argmax(net.forward(X).output, axis=0))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "linear"])
+def test_float32_pictures_match_the_float64_prediction(activation, output):
+    """``predict_proba(X, dtype=np.float32)`` (the decision boundary's pictures) is the same
+    computation in single precision: equal to float64 within what 256 colour steps can show."""
+    n_y = 3 if output == "softmax" else 1
+    net = Network([2, 8, 8, n_y], activation, output, "xavier", seed=1)
+    X = np.random.default_rng(2).uniform(-3, 3, size=(2, 5000))
+    single = net.predict_proba(X, dtype=np.float32)
+    assert single.dtype == np.float32 and single.shape == (n_y, 5000)
+    np.testing.assert_allclose(single, net.predict_proba(X), rtol=1e-4, atol=1e-5)

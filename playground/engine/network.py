@@ -523,7 +523,7 @@ class Network:
                       [None] + [b.astype(np.float32) for b in self.b[1:]])
         else:
             params = (self.W, self.b)
-        if m <= PREDICT_BLOCK:
+        if m <= PREDICT_BLOCK or X.dtype == np.float32:  # float32: one pass measured fastest (0.48 vs 0.76 ms)
             return self._output(X, *params)
         return np.concatenate([self._output(X[:, i : i + PREDICT_BLOCK], *params) for i in range(0, m, PREDICT_BLOCK)],
                               axis=1)

@@ -3,6 +3,8 @@ the lazily recorded current step (a part of ``TrainingSession``)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ..engine import Network, layer_stats
@@ -69,10 +71,22 @@ class Evaluation:
 
     def _flush(self) -> None:
         """Record the current step if the last ``train`` call ended between recorded rows."""
-        if self._unrecorded is not None:
+        if self._unrecorded is not None and not getattr(self, "_rows_only", False):
             cache, grads = self._unrecorded
             self._unrecorded = None
             self._latest_stats = self._record(layer_stats(self.net, cache, grads))
+
+    @contextlib.contextmanager
+    def recorded_rows_only(self):
+        """Inside it, ``history``/``latest``/``latest_stats`` show the last recorded row instead of
+        recording the current step (an evaluation of both data sets). For the live scheduler's
+        frames when many viewers play: the counter still shows the current step, the cards and
+        charts may be a few dozen updates behind; a Pause or Step shows the exact state."""
+        self._rows_only = True
+        try:
+            yield self
+        finally:
+            self._rows_only = False
 
     def coarsen_history(self, stride: int) -> None:
         """Record at most every ``stride``-th update from now on (``History.coarsen``)."""

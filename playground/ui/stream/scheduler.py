@@ -381,6 +381,16 @@ class LiveEntry:
 
     def _message(self, kind: str, now: float, reason: str = "", load: float = 1.0, charts: bool = True,
                  extra: dict | None = None) -> bytes:
+        session = self.session
+        if kind == "frame" and load > 1 and hasattr(session, "recorded_rows_only"):
+            # many viewers: the cards and charts show the last recorded history row (at most
+            # HISTORY_STRIDE·load updates old) instead of evaluating the current step per message
+            with session.recorded_rows_only():
+                return self._build_message(kind, now, reason, load, charts, extra)
+        return self._build_message(kind, now, reason, load, charts, extra)
+
+    def _build_message(self, kind: str, now: float, reason: str, load: float, charts: bool,
+                       extra: dict | None) -> bytes:
         session, view = self.session, self.view
         self._seq += 1
         header: dict[str, Any] = {"type": kind, "seq": self._seq, "version": self.version,
