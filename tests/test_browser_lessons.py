@@ -26,6 +26,7 @@ def test_a_student_does_a_whole_lesson(page, app_url):
     wait_for_idle(page)
     commit.click()
     page.get_by_role("button", name="Play").click()
+    assert page.locator("div.np-controls").count() == 1  # Play/Step/Reset travel on the live socket
     # the experiment plays to its end by itself, then the reveal appears
     page.get_by_role("heading", name="What your run shows").wait_for(timeout=120_000)
     wait_for_idle(page)

@@ -62,3 +62,33 @@ def test_a_full_server_refuses_politely_and_the_page_still_trains(served, monkey
     assert any("already streaming live training" in t.body for t in at.toast)
     at.button(key=KEYS.step_button).click().run()
     assert counters(at) == ["### Epoch 1 · update 1"]
+
+
+def test_a_lesson_streams_too_and_its_end_stops_the_stream(served):
+    """The Lessons page uses the same transport: the scheduler trains the lesson's runs in its
+    fair turns (no 0.2 s floor per call) and the experiment's end stops Play like a divergence
+    (the page then reruns for the reveal)."""
+    from playground.ui.stream.scheduler import Outbox, Scheduler
+    from playground.ui.stream.wire import decode
+
+    at = make_app("pages/lessons.py", timeout=120, lesson="1", picks="1a")
+    entry = at.session_state["lessons.stream_entry"]
+    run = at.session_state["lessons.run"]
+    assert entry is not None and entry.session is run and run.budget_floor == 0.0
+    outbox = Outbox()
+    entry.connect(outbox)
+    entry.control("step", 5)
+    assert run.step == 5
+    entry.control("play")
+    scheduler = Scheduler(served, session_share=1.0, total_share=1.0, max_credit=10.0)
+    states = []
+    for _ in range(20_000):
+        scheduler.run_once()
+        if (raw := outbox.take()) is not None:
+            outbox.ack(outbox.sent)
+            message = decode(raw)
+            states += [message] if message["type"] == "state" else []
+        if not entry.playing:
+            break
+    assert run.finished and not entry.playing
+    assert states[-1]["reason"] in ("diverged", "charts") and states[-1]["status"] == "finished"

@@ -55,6 +55,11 @@ def is_playing(prefix: str) -> bool:
     return bool(st.session_state.get(Keys(prefix).playing, False))
 
 
+def streaming(prefix: str) -> bool:
+    """Is the page's live socket drawing its counter and charts on this run?"""
+    return stream.current_entry(prefix) is not None
+
+
 def set_playing(prefix: str, playing: bool) -> None:
     st.session_state[Keys(prefix).playing] = playing
     entry = stream.current_entry(prefix)

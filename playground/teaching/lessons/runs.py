@@ -42,6 +42,10 @@ class LessonRun:
             self.labels.append(label)
             self.sessions.append(EveryUpdateSession(settings, max_history=lesson.steps + 2))
         self.steps = lesson.steps
+        # The rerun loop gives a frame 0.05 s: a lesson trains at least LIVE_BUDGET per call so
+        # it ends within a few dozen frames. The live socket's scheduler sets 0 (it trains in
+        # short fair turns, at up to half a core, and must not be held 0.2 s by one viewer).
+        self.budget_floor = LIVE_BUDGET
         self.reset()
 
     def reset(self) -> None:
@@ -83,12 +87,12 @@ class LessonRun:
     # -- training ----------------------------------------------------------------------------
     def train(self, k: int = 1, time_budget: float | None = None) -> int:
         """Up to k updates of every run (never past the lesson's ``steps``), in chunks so the
-        runs stay level; stops after ``time_budget`` seconds (at least ``LIVE_BUDGET``: the
-        live area's budget is made for endless play, a lesson's experiment should end within
+        runs stay level; stops after ``time_budget`` seconds (at least ``budget_floor``: the
+        rerun loop's budget is made for endless play, a lesson's experiment should end within
         a few dozen frames). Returns the updates done."""
         k = max(0, min(k, self.steps - self.step))
         if time_budget is not None:
-            time_budget = max(time_budget, LIVE_BUDGET)
+            time_budget = max(time_budget, self.budget_floor)
         started = time.perf_counter()
         done = 0
         chunk = max(1, min(k, 5))  # small chunks: a time budget (the live area's) is kept closely

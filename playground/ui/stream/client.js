@@ -177,7 +177,7 @@ class LiveStream {
     }
     this.mark("playing", message.playing ? "1" : "");
     this.playing = Boolean(message.playing);
-    this.diverged = message.status === "diverged";
+    this.diverged = Boolean(message.status) && message.status !== "ready"; // diverged, or a lesson finished
     if (message.type === "state") this.notice = message.notice || "";
     this.renderControls();
     const pending = [];

@@ -26,6 +26,8 @@ from ...teaching.lessons.progress import SKIPPED, Progress, parse_progress
 from .. import live
 from ..keys import LESSONS as KEYS
 from ..live_chart import live_chart
+from ..stream.charts import figure_chart
+from ..stream.scheduler import LiveView
 
 PREFIX = KEYS.prefix
 PROGRESS, RUN, VARIATION, PROBLEMS, PRESENT = (KEYS.key(k) for k in
@@ -158,10 +160,10 @@ def experiment(lesson: Lesson, run: LessonRun, present: bool) -> None:
     if not present:
         st.markdown(f"{runs} — {lesson.steps:,} updates. Press **Play** (or **Step**) and watch; the answer "
                     "appears when the experiment is complete.")
-    live.transport_controls(PREFIX, get_run)
+    live.transport_controls(PREFIX, get_run, live=True)
     st.button("Skip to the result", icon=":material/fast_forward:", key=KEYS.key("finish"),
               on_click=_finish, disabled=run.finished)
-    live.live_area(PREFIX, get_run, lambda r, tick: render_views(r, tick, present))
+    live.live_area(PREFIX, get_run, lambda r, tick: render_views(r, tick, present), view=live_view(present))
 
 
 NEAR_ZERO = 0.01  # the network diagrams draw weights closer to 0 than this dotted grey (lesson 13)
@@ -177,52 +179,81 @@ def _finish() -> None:
 
 
 SLOW_EVERY = 3  # while playing, boundaries and network diagrams are rebuilt every 3rd tick
+SLOW_VIEWS = ("boundary", "network")
 
 
-def _slow(run: LessonRun, tick: int, name: str, build):
+def _slow(run: LessonRun, tick: int, chart_key: str, build):
     """A slow view's (figure, revision): rebuilt every ``SLOW_EVERY``-th tick while playing and
     on every run while paused (tick 0); in between the last one is shown again unchanged."""
-    key = KEYS.key(f"fig.{name}")
+    key = f"{chart_key}.figure"
     cached = st.session_state.get(key)
     if tick == 0 or tick % SLOW_EVERY == 1 or cached is None or cached[0] is not run:
         st.session_state[key] = cached = (run, build(), run.step)
     return cached[1], cached[2]
 
 
-def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
-    """Progress, then the lesson's views of every run (small multiples side by side). The
-    cost chart updates every tick and paces the live loop; the slower views follow it."""
-    if run.finished and live.is_playing(PREFIX):
-        live.set_playing(PREFIX, False)
-    st.progress(run.step / run.steps, text=f"Update {run.step:,} of {run.steps:,}")
+def header(run: LessonRun) -> dict:
+    return {"title": f"Update {run.step:,} of {run.steps:,}", "metrics": []}
+
+
+def live_view(present: bool):
+    """What the live socket streams for a lesson (``playground/ui/stream``): the counter, then
+    every view's figure rebuilt whole (a few small multiples) — the cost every message, the
+    slower views less often. The experiment ending stops the stream like a divergence does, and
+    the page reruns to show the reveal."""
+    def view(run: LessonRun) -> LiveView:
+        run.budget_floor = 0.0  # the scheduler's fair turns, not the rerun loop's long frames
+        figures = _figures(run, present)
+        return LiveView(header=header, charts=tuple(
+            figure_chart(key, lambda r, build=build: build(), interval=1 / 12 if name == "cost" else 0.4)
+            for key, (name, build) in figures.items()))
+    return view
+
+
+def _figures(run: LessonRun, present: bool) -> dict:
+    """chart key → (view name, figure builder) for every view of the lesson, in page order."""
     big = present
+    figures: dict = {}
     for view in run.lesson.views:
         if view == "boundary":
-            cols = st.columns(len(run.sessions))
-            for i, (col, session) in enumerate(zip(cols, run.sessions)):
-                fig, revision = _slow(run, tick, f"boundary{i}",
-                                      lambda s=session, i=i: _boundary(s, run.labels[i], present))
-                with col:
-                    live_chart(fig, key=KEYS.key(f"boundary{i}"), revision=revision)
+            for i, session in enumerate(run.sessions):
+                figures[KEYS.key(f"boundary{i}")] = (view, lambda s=session, i=i: _boundary(s, run.labels[i], present))
         elif view == "cost":
-            live_chart(_cost(run, big), key=KEYS.key("cost"), revision=run.step, pace=True)
+            figures[KEYS.key("cost")] = (view, lambda: _cost(run, big))
         elif view == "gradients":
-            norms = [s.latest_stats.grad_norm_W for s in run.sessions]
-            live_chart(compare_profile_figure(run.labels, norms, height=420 if big else 340,
-                                              title="Gradient size per layer now, ‖dW[l]‖"),
-                       key=KEYS.key("gradients"), revision=run.step)
+            figures[KEYS.key("gradients")] = (view, lambda: compare_profile_figure(
+                run.labels, [s.latest_stats.grad_norm_W for s in run.sessions], height=420 if big else 340,
+                title="Gradient size per layer now, ‖dW[l]‖"))
         elif view == "network":
-            cols = st.columns(len(run.sessions))
-            for i, (col, session) in enumerate(zip(cols, run.sessions)):
+            for i, session in enumerate(run.sessions):
                 net = session.net
-                fig, revision = _slow(run, tick, f"network{i}", lambda net=net, i=i: network_figure(
+                figures[KEYS.key(f"network{i}")] = (view, lambda net=net, i=i: network_figure(
                     net.layer_sizes, net.W, net.b, ["x1", "x2"], height=360, big=big, near_zero=NEAR_ZERO)
                     .update_layout(title_text=run.labels[i]))
-                with col:
-                    live_chart(fig, key=KEYS.key(f"network{i}"), revision=revision)
         elif view == "weights":
-            live_chart(unit_weights_figure(run.sessions[0].net.W[1], height=420 if big else 320),
-                       key=KEYS.key("weights"), revision=run.step)
+            figures[KEYS.key("weights")] = (view, lambda: unit_weights_figure(run.sessions[0].net.W[1],
+                                                                              height=420 if big else 320))
+    return figures
+
+
+def render_views(run: LessonRun, tick: int, present: bool = False) -> None:
+    """Progress, then the lesson's views of every run (small multiples side by side). The
+    cost chart updates every tick and paces the live loop; the slower views follow it. With the
+    live socket this runs once per rerun and the socket updates the counter and the figures."""
+    if run.finished and live.is_playing(PREFIX):
+        live.set_playing(PREFIX, False)
+    if live.streaming(PREFIX):
+        live.counter_row(PREFIX, header(run))
+    else:
+        st.progress(run.step / run.steps, text=f"Update {run.step:,} of {run.steps:,}")
+    figures = _figures(run, present)
+    for view in run.lesson.views:
+        keys = [key for key, (name, _) in figures.items() if name == view]
+        for key, col in zip(keys, st.columns(len(keys))):  # one run each, side by side
+            build = figures[key][1]
+            fig, revision = _slow(run, tick, key, build) if view in SLOW_VIEWS else (build(), run.step)
+            with col:
+                live_chart(fig, key=key, revision=revision, pace=view == "cost")
 
 
 def _boundary(session, label: str, present: bool):
