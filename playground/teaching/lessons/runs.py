@@ -44,7 +44,7 @@ class LessonRun:
         self.steps = lesson.steps
         # The rerun loop gives a frame 0.05 s: a lesson trains at least LIVE_BUDGET per call so
         # it ends within a few dozen frames. The live socket's scheduler sets 0 (it trains in
-        # short fair turns, at up to half a core, and must not be held 0.2 s by one viewer).
+        # short fair turns, at up to 0.6 core, and must not be held 0.2 s by one viewer).
         self.budget_floor = LIVE_BUDGET
         self.reset()
 

@@ -42,7 +42,7 @@ from .wire import Quantized, encode
 
 SLICE = 0.004  # seconds of work per session per turn: short turns keep Pause and fairness sharp
 MIN_SLICE = 0.001  # ... shorter with many viewers, so every one gets MIN_FRAME_RATE turns a second
-SESSION_SHARE = 0.5  # one viewer trains on at most half a core
+SESSION_SHARE = 0.6  # one viewer trains on at most 0.6 core (its frames cost about a fifth on top)
 TOTAL_SHARE = 0.9  # all playing viewers together (the rest is for Streamlit's reruns and sockets;
 # controls travel on the socket and rerun nothing, so little else needs the process while all play)
 PAGE_SHARE = 0.25  # ... while a live page is rerunning (a burst of Play clicks gets the GIL first)
