@@ -15,7 +15,7 @@ from ...plots.network import network_figure, network_parts
 from ...plots.style import compact_number
 from ...teaching.playground import NEAR_ZERO, near_zero_weights
 from ...training import TrainingSession, write_model
-from .. import layout, live
+from .. import export_ui, layout, live, upload_ui
 from ..keys import PLAYGROUND, Keys
 from ..live_chart import live_chart
 from ..stream.charts import cost_chart, gradient_chart, parts_chart
@@ -209,3 +209,18 @@ def downloads(session: TrainingSession) -> None:
         y = np.concatenate([session.y_train, session.y_test])
     c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=download_name(session.custom.name) if session.custom else f"{session.settings.dataset}.csv",
                        mime="text/csv", on_click="ignore", width="stretch")
+
+
+def download_panel(session: TrainingSession, keys: Keys = KEYS) -> None:
+    """"Download and share": the weights, the data and the notebook. Drawn only while open, so
+    the other clicks on the page do not send and lay out its buttons again."""
+    panel = st.expander("Download and share", key=keys.key("downloads.open"), on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
+        st.markdown("The address bar holds every setting: copy it to share this exact experiment "
+                    "(same data, same initial weights, same training). Pause before downloading "
+                    "to get the current weights.")
+        upload_ui.share_note(keys.prefix)
+        downloads(session)
+        export_ui.notebook_button(session, keys.prefix, "Playground")
