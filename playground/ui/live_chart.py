@@ -28,7 +28,9 @@ from pathlib import Path
 import numpy as np
 import plotly
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
+from _plotly_utils.utils import to_typed_array_spec
 
 from . import dom
 
@@ -66,10 +68,41 @@ def typed_array(values: np.ndarray) -> dict:
             "shape": ", ".join(str(n) for n in values.shape)}
 
 
-def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure | None = None,
+TEMPLATE = go.Figure().to_dict()["layout"]["template"]  # what go.Figure adds to every layout
+
+
+def figure_spec(data: list[dict], layout: dict) -> dict:
+    """A figure as plain Plotly dicts (e.g. ``plots.network.network_parts``), styled like a
+    ``go.Figure`` (its default template) but built without Plotly's validation: for ``live_chart``."""
+    return {"data": data, "layout": {"template": TEMPLATE, **layout}}
+
+
+def _binary(value):
+    """A copy of trace data with NumPy arrays in Plotly's binary form, as ``fig.to_json()`` writes them."""
+    if isinstance(value, dict):
+        return {k: _binary(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_binary(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub" and value.size:
+        return to_typed_array_spec(value)
+    return value
+
+
+def _json_and_types(fig: go.Figure | dict) -> tuple[str, set[str], int | None]:
+    """The figure's JSON, its trace types and its height; a dict (``figure_spec`` or
+    ``to_plotly_json()``) is written as it is, NumPy arrays as binary, without validation."""
+    if isinstance(fig, go.Figure):
+        return fig.to_json(), {trace.type for trace in fig.data}, fig.layout.height
+    spec = {"data": _binary(list(fig["data"])), "layout": fig["layout"]}
+    return (pio.to_json(spec, validate=False), {trace.get("type", "scatter") for trace in spec["data"]},
+            fig["layout"].get("height"))
+
+
+def live_chart(fig: go.Figure | dict, key: str, revision: int = 0, overlay: go.Figure | dict | None = None,
                pace: bool = False, frames: list[tuple[int, np.ndarray]] | None = None,
                animate: bool = False) -> None:
-    """Draw ``fig``; on later calls with the same key, update the same chart in place.
+    """Draw ``fig`` (a ``go.Figure`` or a figure dict: ``figure_spec``, ``to_plotly_json()``);
+    on later calls with the same key, update the same chart in place.
 
     ``overlay`` is a second figure with the same layout drawn on top (transparent background);
     like ``fig`` it is only redrawn when it changed — put what stays still there. While
@@ -82,17 +115,18 @@ def live_chart(fig: go.Figure, key: str, revision: int = 0, overlay: go.Figure |
     chart jumps straight to ``fig``.
     """
     ensure_plotly_js()
-    for figure in (fig, overlay):
-        unknown = {trace.type for trace in figure.data} - TRACE_TYPES if figure is not None else set()
-        if unknown:
-            raise ValueError(f"live_chart draws with Plotly's cartesian bundle, which has no {sorted(unknown)} "
-                             "traces: draw this figure with st.plotly_chart")
+    figure, types, height = _json_and_types(fig)
+    overlay_json, overlay_types, _ = _json_and_types(overlay) if overlay is not None else (None, set(), None)
+    unknown = (types | overlay_types) - TRACE_TYPES
+    if unknown:
+        raise ValueError(f"live_chart draws with Plotly's cartesian bundle, which has no {sorted(unknown)} "
+                         "traces: draw this figure with st.plotly_chart")
     _component(key=key, height="content", data={
         "key": key,
-        "figure": fig.to_json(),
-        "overlay": overlay.to_json() if overlay is not None else None,
+        "figure": figure,
+        "overlay": overlay_json,
         "revision": revision,
-        "height": fig.layout.height or 400,
+        "height": height or 400,
         "pace": pace,
         "frames": [{"revision": r, "z": typed_array(z)} for r, z in (frames or [])],
         "animate": animate,

@@ -11,13 +11,13 @@ from ...datasets import to_csv
 from ...files.csv_upload import download_name
 from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure, legend_html
 from ...plots.curves import cost_figure, gradient_figure
-from ...plots.network import network_figure, network_parts
+from ...plots.network import network_parts
 from ...plots.style import compact_number
 from ...teaching.playground import NEAR_ZERO, near_zero_weights
 from ...training import TrainingSession, write_model
 from .. import export_ui, layout, live, upload_ui
 from ..keys import PLAYGROUND, Keys
-from ..live_chart import live_chart
+from ..live_chart import figure_spec, live_chart
 from ..stream.charts import cost_chart, gradient_chart, parts_chart
 from ..stream.scheduler import LiveView
 
@@ -186,8 +186,10 @@ def _diagram_arguments(session: TrainingSession, big: bool) -> dict:
     return arguments
 
 
-def _diagram(session: TrainingSession, big: bool):
-    return network_figure(**_diagram_arguments(session, big))
+def _diagram(session: TrainingSession, big: bool) -> dict:
+    """The network diagram as plain dicts: no Plotly validation (for 8 layers of 32, 25 ms
+    instead of 70 ms, measured), the same JSON."""
+    return figure_spec(*network_parts(**_diagram_arguments(session, big)))
 
 
 def weights_npz(session: TrainingSession) -> bytes:
