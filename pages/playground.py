@@ -17,7 +17,7 @@ from playground.ui.settings_ui import (
     settings_sidebar,
     url_problem_notice,
 )
-from playground.ui.views.playground import boundary_snapshot, downloads, live_view, render_views
+from playground.ui.views.playground import boundary_snapshot, download_panel, live_view, render_views
 from playground.ui.views.playground_compare import compare_panel
 
 KEYS = PLAYGROUND
@@ -86,13 +86,7 @@ live.live_area(
 )
 
 if not present:
-    with st.expander("Download and share"):
-        st.markdown("The address bar holds every setting: copy it to share this exact experiment "
-                    "(same data, same initial weights, same training). Pause before downloading "
-                    "to get the current weights.")
-        upload_ui.share_note(PREFIX)
-        downloads(session)
-        export_ui.notebook_button(session, PREFIX, "Playground")
+    download_panel(session)
     teacher_ui.share_panel(PREFIX, settings.to_query_params() | upload_ui.link_params(PREFIX),
                            {name: f"{label} ({name})" for name, label in SETTING_LABELS.items()})
     compare_panel(settings)

@@ -8,11 +8,18 @@ import helpers
 import pytest
 
 from playground.teaching.exercises import EXERCISES, PAGES
+from playground.ui.exercises import OPEN_KEY
 from playground.ui.keys import DIGITS
 
 
 def button(at, label: str):
     return next(b for b in at.button if b.label == label)
+
+
+def open_exercises(at):
+    """Click the "Exercises from the notes" expander open (its rows are drawn only while open)."""
+    at.session_state[OPEN_KEY] = True
+    return at.run()
 
 
 def expander_text(at) -> str:
@@ -23,7 +30,8 @@ def expander_text(at) -> str:
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_names_every_exercise_and_where_it_is_done(page):
     at = helpers.make_app(f"pages/{page}.py", timeout=120)
-    text = expander_text(at)
+    assert not next(e for e in at.expander if e.label.startswith("Exercises")).children  # closed: not drawn
+    text = expander_text(open_exercises(at))
     for exercise in EXERCISES:
         assert exercise.name in text, exercise.name
     mine = [e for e in EXERCISES if e.page == page]
@@ -31,7 +39,7 @@ def test_every_page_names_every_exercise_and_where_it_is_done(page):
 
 
 def test_a_preset_on_another_page_sets_it_up_and_goes_there():
-    at = helpers.make_app("pages/playground.py", timeout=120)
+    at = open_exercises(helpers.make_app("pages/playground.py", timeout=120))
     button(at, "3 hidden layers (64, 32, 16)").click().run()
     assert not at.exception
     assert at.title[0].value == "Handwritten digits"
@@ -43,7 +51,7 @@ def test_a_preset_on_another_page_sets_it_up_and_goes_there():
 def test_a_preset_on_this_page_changes_its_widgets():
     at = helpers.make_app("pages/gradients.py", timeout=120)
     at.session_state["gradients.settings"] = at.session_state["gradients.settings"].replace(hidden_sizes=(8,) * 3)
-    at.run()
+    open_exercises(at)
     button(at, "10-layer sigmoid (vanishing)").click().run()
     assert not at.exception
     assert at.session_state["gradients.settings"].hidden_sizes == (16,) * 10

@@ -54,6 +54,8 @@ def test_unknown_hidden_names_get_the_usual_notice():
 
 def test_share_panel_builds_the_link():
     at = helpers.make_app(None, activation="sigmoid")
+    at.session_state["pg.share.open"] = True  # "Share as a lesson" is drawn only once opened
+    at.run()
     at.multiselect(key="pg.share.hide").set_value(["activation", "initializer"]).run()
     at.multiselect(key="pg.share.lock").set_value(["learning_rate"]).run()
     at.text_input(key="pg.share.title").input("Vanishing gradients").run()
@@ -61,6 +63,13 @@ def test_share_panel_builds_the_link():
     query = parse_qs(urlsplit(url).query)
     assert query["hide"] == ["activation,initializer"] and query["lock"] == ["learning_rate"]
     assert query["title"] == ["Vanishing gradients"] and query["activation"] == ["sigmoid"]
+    at.session_state["pg.share.open"] = False  # closed and opened again: the choices are kept
+    at.run()
+    assert not at.get("multiselect") or "pg.share.hide" not in [m.key for m in at.multiselect]
+    at.session_state["pg.share.open"] = True
+    at.run()
+    assert at.multiselect(key="pg.share.hide").value == ["activation", "initializer"]
+    assert at.text_input(key="pg.share.title").value == "Vanishing gradients"
 
 
 def test_gradients_lab_teacher_link():

@@ -138,6 +138,9 @@ def test_a_link_made_with_an_upload_says_the_file_is_not_included():
 
 def test_notebook_download_is_offered():
     at = make_app()
+    assert not at.get("download_button")  # "Download and share" is drawn only once opened
+    at.session_state["pg.downloads.open"] = True
+    at.run()
     assert "Notebook (.ipynb)" in [b.label for b in at.get("download_button")]
 
 

@@ -19,6 +19,7 @@ from .keys import BY_PAGE, Keys
 
 PATHS = {page: f"pages/{page}.py" for page in PAGES}
 GO_KEY = "exercises.go"
+OPEN_KEY = "exercises.open"  # the expander's state: its rows are drawn only while it is open
 KNOWN_FIELDS = {f.name for f in fields(Settings)}
 
 
@@ -46,7 +47,13 @@ def exercises_help(here: str) -> None:
         st.switch_page(PATHS[target])
     mine = [e for e in EXERCISES if e.page == here]
     others = [e for e in EXERCISES if e.page != here]
-    with st.expander(f"Exercises from the notes ({len(mine)} on this page)", icon=":material/school:"):
+    # Drawn only while open: its ~60 elements (a row and buttons per exercise) would otherwise be
+    # sent, laid out and rerun on every click of every page (measured: a third of the Playground's).
+    expander = st.expander(f"Exercises from the notes ({len(mine)} on this page)", icon=":material/school:",
+                           key=OPEN_KEY, on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
         st.markdown("*The practice exercises of the course notes, and where in this app each one is done.*")
         for exercise in mine:
             _row(exercise, here)

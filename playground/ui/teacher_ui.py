@@ -102,10 +102,22 @@ def _base_url(url_path: str) -> str:
     return f"{root}/{url_path}"
 
 
+SHARE_WIDGETS = ("share.hide", "share.lock", "share.title", "share.question")
+
+
 def share_panel(prefix: str, settings_params: Mapping[str, str], names: Mapping[str, str], url_path: str = "") -> None:
     """"Share as a lesson": choose settings to hide or lock, a title and a question; the link."""
     keys = Keys(prefix)
-    with st.expander("Share as a lesson", icon=":material/school:"):
+    # Drawn only while open (its widgets would otherwise be sent and laid out on every click);
+    # while closed, what was chosen in it is kept for the next time it opens.
+    expander = st.expander("Share as a lesson", icon=":material/school:", key=keys.key("share.open"),
+                           on_change="rerun")
+    if not expander.open:
+        for name in SHARE_WIDGETS:
+            if keys.key(name) in st.session_state:
+                st.session_state[keys.key(name)] = st.session_state[keys.key(name)]
+        return
+    with expander:
         st.markdown("Make a link that opens this exact experiment with only the controls your lesson needs. "
                     "**Hidden** settings are not shown at all; **locked** ones are shown but cannot be changed. "
                     "Both keep the value they have now.")

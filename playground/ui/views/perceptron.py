@@ -11,6 +11,10 @@ All state lives in ``st.session_state`` under keys starting with ``perceptron.``
 Widgets have their own keys, seeded from the settings whenever they are missing (Streamlit
 drops widget state when another page runs), so the page survives a trip to another page.
 Every control changes state in an ``on_click``/``on_change`` callback, before the script runs.
+
+Charts go through ``live_chart``, the app's one Plotly (the cartesian bundle the Playground has
+already loaded), not ``st.plotly_chart``, whose own full Plotly took ~1.5 s to load and evaluate
+the first time a tab showed one (measured in headless Chromium on the 2-core machine).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from playground.engine.activations import HIDDEN_ACTIVATIONS
 from playground.plots import perceptron as plots
 from playground.teaching import perceptron as pc
 from playground.ui.keys import PERCEPTRON
+from playground.ui.live_chart import live_chart
 from playground.ui.settings_ui import activation_label
 
 KEYS = PERCEPTRON
@@ -40,7 +45,6 @@ PRESETS = {  # label → (w0, w1, w2): one textbook solution per separable gate
 URL_MEMORY = 10  # how many of our own recent URLs count as "not news"
 TICK_SECONDS = 0.25  # DESIGN.md: raise steps per frame, not the frame rate
 STEPS_PER_TICK = 25
-CHART_CONFIG = {"displayModeBar": False}
 TABLE_STYLE = [{"selector": "td, th", "props": [("font-size", "18px"), ("text-align", "center")]}]
 
 
@@ -207,7 +211,7 @@ def _styled(frame: pd.DataFrame, mark_column: str, good_mark: str = "✓") -> pd
 
 def gate_chart(g: pc.Gate, key: str) -> None:
     fig = plots.gate_figure(settings().weights[: g.n_inputs + 1], g.X, g.targets)
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None)
+    live_chart(fig, key=key)
 
 
 # -- the perceptron rule --------------------------------------------------------------------------
@@ -264,7 +268,7 @@ def recent_steps_frame(run: pc.RuleRun, n: int = 8) -> pd.io.formats.style.Style
 def history_chart(run: pc.RuleRun) -> None:
     mistakes = [s.number for s in run.steps if s.mistake]
     fig = plots.rule_history_figure(pc.weight_history(run), mistakes, run.epoch_mistakes)
-    st.plotly_chart(fig, key=KEYS.key("history_chart"), config=CHART_CONFIG, theme=None)
+    live_chart(fig, key=KEYS.key("history_chart"), revision=len(run.steps))
 
 
 def inequality_frame(g: pc.Gate) -> pd.io.formats.style.Styler:
@@ -358,13 +362,15 @@ def _fix_fragment() -> None:
     left, right = st.columns(2)
     W1, b1 = pc.hidden_lines(run.net)
     axis, grid = pc.probability_grid(run.net)
-    left.plotly_chart(plots.network_boundary_figure(axis, grid, W1, b1, run.targets, probs),
-                      key=KEYS.key("boundary_chart"), config=CHART_CONFIG, theme=None)
+    with left:
+        live_chart(plots.network_boundary_figure(axis, grid, W1, b1, run.targets, probs),
+                   key=KEYS.key("boundary_chart"), revision=run.steps)
     left.caption("Shading is the network's P(output = 1); the thick curve is where it crosses 0.5. "
                  "Each dashed line is one hidden unit's own line, where its z = 0.")
     view = pc.hidden_space(run.net, run.X)
-    right.plotly_chart(plots.hidden_space_figure(view.coords, run.targets, view.line, view.axis_titles, probs),
-                       key=KEYS.key("hidden_chart"), config=CHART_CONFIG, theme=None)
+    with right:
+        live_chart(plots.hidden_space_figure(view.coords, run.targets, view.line, view.axis_titles, probs),
+                   key=KEYS.key("hidden_chart"), revision=run.steps)
     right.caption(
         "The same four rows after the hidden layer: here one straight line — the output unit's — "
         "separates them." + ("" if view.exact else " (Four hidden units are four dimensions; this is "

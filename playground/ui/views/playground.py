@@ -11,13 +11,13 @@ from ...datasets import to_csv
 from ...files.csv_upload import download_name
 from ...plots.boundary import boundary_points_figure, boundary_surface, boundary_surface_figure, legend_html
 from ...plots.curves import cost_figure, gradient_figure
-from ...plots.network import network_figure, network_parts
+from ...plots.network import network_parts
 from ...plots.style import compact_number
 from ...teaching.playground import NEAR_ZERO, near_zero_weights
 from ...training import TrainingSession, write_model
-from .. import layout, live
+from .. import export_ui, layout, live, upload_ui
 from ..keys import PLAYGROUND, Keys
-from ..live_chart import live_chart
+from ..live_chart import figure_spec, live_chart
 from ..stream.charts import cost_chart, gradient_chart, parts_chart
 from ..stream.scheduler import LiveView
 
@@ -186,8 +186,10 @@ def _diagram_arguments(session: TrainingSession, big: bool) -> dict:
     return arguments
 
 
-def _diagram(session: TrainingSession, big: bool):
-    return network_figure(**_diagram_arguments(session, big))
+def _diagram(session: TrainingSession, big: bool) -> dict:
+    """The network diagram as plain dicts: no Plotly validation (for 8 layers of 32, 25 ms
+    instead of 70 ms, measured), the same JSON."""
+    return figure_spec(*network_parts(**_diagram_arguments(session, big)))
 
 
 def weights_npz(session: TrainingSession) -> bytes:
@@ -209,3 +211,18 @@ def downloads(session: TrainingSession) -> None:
         y = np.concatenate([session.y_train, session.y_test])
     c2.download_button("Dataset (.csv)", icon=":material/download:", data=lambda: to_csv(X, y), file_name=download_name(session.custom.name) if session.custom else f"{session.settings.dataset}.csv",
                        mime="text/csv", on_click="ignore", width="stretch")
+
+
+def download_panel(session: TrainingSession, keys: Keys = KEYS) -> None:
+    """"Download and share": the weights, the data and the notebook. Drawn only while open, so
+    the other clicks on the page do not send and lay out its buttons again."""
+    panel = st.expander("Download and share", key=keys.key("downloads.open"), on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
+        st.markdown("The address bar holds every setting: copy it to share this exact experiment "
+                    "(same data, same initial weights, same training). Pause before downloading "
+                    "to get the current weights.")
+        upload_ui.share_note(keys.prefix)
+        downloads(session)
+        export_ui.notebook_button(session, keys.prefix, "Playground")
