@@ -97,3 +97,36 @@ def test_a_title_given_by_the_page_is_kept():
     W, b = _net((2, 4, 1))
     assert network_figure((2, 4, 1), W, b, title="Network: 3 of 12 weights have |w| < 0.01").layout.title.text \
         == "Network: 3 of 12 weights have |w| < 0.01"
+
+
+def _smallest_text(fig) -> float:
+    """The smallest font size a figure's layout sets (global, title, legend, trace text)."""
+    sizes = [fig.layout.font.size, fig.layout.title.font.size, fig.layout.legend.font.size]
+    sizes += [t.textfont.size for t in fig.data if getattr(t, "textfont", None) is not None]
+    return min(s for s in sizes if s is not None)
+
+
+def test_gradients_lab_figures_keep_projector_text_in_presentation_mode():
+    from playground.plots.gradients import (
+        activation_figure,
+        compare_cost_figure,
+        compare_profile_figure,
+        gradient_heatmap_figure,
+        gradient_profile_figure,
+        unit_outputs_figure,
+    )
+    rng = np.random.default_rng(0)
+    norms = np.logspace(-7, -1, 11)
+    A = [rng.uniform(0, 1, (16, 50)) for _ in range(10)]
+    steps = np.arange(4)
+    figures = [
+        gradient_profile_figure(norms, norms, big=True),
+        gradient_heatmap_figure(steps, np.tile(norms[:, None], 4), big=True),
+        activation_figure(A, np.full(10, 0.2), np.full(10, np.nan), (0.0, 1.0), big=True),
+        unit_outputs_figure(A[0], 1, big=True),
+        compare_cost_figure(["1. a", "2. b"], [steps, steps], [steps * 0.1, steps * 0.2], [False, True], big=True),
+        compare_profile_figure(["1. a", "2. b"], [norms, norms * 10], big=True),
+    ]
+    for fig in figures:
+        assert _smallest_text(fig) >= 16, fig.layout.title.text
+    assert _smallest_text(gradient_profile_figure(norms, norms)) < 16  # normal size stays as it was

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import LAYER_COLOURS, layout
+from .style import LAYER_COLOURS, font_sizes, layout
 
 MAX_COLUMNS = 200  # the layer × update heatmap never draws more columns than this
 BINS = 40
@@ -89,34 +89,50 @@ def _norm_text(values: np.ndarray) -> list[str]:
     return ["" if not np.isfinite(v) else ("0" if v == 0 else f"{v:.2e}") for v in values]
 
 
+def _layer_dtick(L: int, big: bool) -> int:
+    """Every layer's number on the axis while they fit (fewer, larger numbers when ``big``)."""
+    return 1 if L <= (12 if big else 16) else (2 if L <= (24 if big else 32) else 5)
+
+
+def _margin(big: bool, left: int = 60, top: int = 50, bottom: int = 50, right: int = 20) -> dict:
+    """Margins for the normal text size, grown with the text in presentation mode."""
+    grow = font_sizes(True)[0] / font_sizes(False)[0] if big else 1.0
+    return {"l": int(left * grow), "r": right, "t": int(top * grow), "b": int(bottom * grow)}
+
+
 # -- 1. the profile: one number per layer ---------------------------------------------------------
 def gradient_profile_figure(
     grad_norm_W: np.ndarray,
     grad_norm_A: np.ndarray,
     height: int = 360,
     title: str = "Gradient size per layer",
+    big: bool = False,
 ) -> go.Figure:
     """||dW[l]|| and ||dA[l]|| for l = 1..L on a log axis (L,) each; NaN = not defined (no dA
-    for the output layer). The slope of this profile is the vanishing/exploding story."""
+    for the output layer). The slope of this profile is the vanishing/exploding story.
+    ``big``: presentation mode (chart text ≥ 16 px, thicker lines)."""
+    small = font_sizes(big)[1]
     norm_W, norm_A = np.asarray(grad_norm_W, dtype=float), np.asarray(grad_norm_A, dtype=float)
     L = len(norm_W)
     layers = np.arange(1, L + 1)
     yaxis, floor = log_axis(np.concatenate([norm_W, norm_A]), "gradient norm (log scale)")
     traces = [
         go.Scatter(x=layers, y=on_log_scale(norm_W, floor), name="‖dW[l]‖ weights", mode="lines+markers",
-                   line={"color": "#1c7ed6", "width": 2.5}, marker={"size": 7},
+                   line={"color": "#1c7ed6", "width": 3.5 if big else 2.5}, marker={"size": 10 if big else 7},
                    customdata=_norm_text(norm_W), hovertemplate="layer %{x}: ‖dW‖ = %{customdata}<extra></extra>"),
         go.Scatter(x=layers, y=on_log_scale(norm_A, floor), name="‖dA[l]‖ layer outputs", mode="lines+markers",
-                   line={"color": "#e8590c", "width": 2, "dash": "dash"}, marker={"size": 6, "symbol": "diamond"},
+                   line={"color": "#e8590c", "width": 3 if big else 2, "dash": "dash"},
+                   marker={"size": 9 if big else 6, "symbol": "diamond"},
                    customdata=_norm_text(norm_A), hovertemplate="layer %{x}: ‖dA‖ = %{customdata}<extra></extra>"),
     ]
     return go.Figure(traces, layout(
-        title, height,
-        xaxis={"title": {"text": f"layer l (1 = next to the input, {L} = output)"}, "range": [0.5, L + 0.5],
-               "dtick": 1 if L <= 16 else 2, **GRID},
+        title, height, big,
+        xaxis={"title": {"text": "layer l (1 = next to the input)" if big else
+                         f"layer l (1 = next to the input, {L} = output)"}, "range": [0.5, L + 0.5],
+               "dtick": _layer_dtick(L, big), **GRID},
         yaxis=yaxis, shapes=_floor_line(floor),
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right", "font": {"size": 13}},
-        margin={"l": 70, "r": 20, "t": 80, "b": 50},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right", "font": {"size": small}},
+        margin=_margin(big, left=70, top=80),
     ))
 
 
@@ -147,6 +163,7 @@ def gradient_heatmap_figure(
     norm_history: np.ndarray,
     height: int = 360,
     title: str = "Which layers learn: log₁₀ ‖dW[l]‖ over training",
+    big: bool = False,
 ) -> go.Figure:
     """steps: (T,) update numbers; norm_history: (L, T) ||dW[l]|| per recorded update.
     Dark = almost no gradient, bright = large; exact zeros are grey and labelled "0"."""
@@ -179,10 +196,10 @@ def gradient_heatmap_figure(
         hovertemplate="layer %{y}, update %{x:.0f}<br>‖dW‖ = %{customdata:.2e}<extra></extra>",
     )
     return go.Figure([trace], layout(
-        title, height,
+        title, height, big,
         xaxis={"title": {"text": "update", "standoff": 12}, "range": [edges[0], max(edges[-1], 10)], "nticks": 5},
-        yaxis={"title": {"text": "layer l"}, "dtick": 1 if L <= 16 else 2, "range": [0.5, L + 0.5]},
-        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        yaxis={"title": {"text": "layer l"}, "dtick": _layer_dtick(L, big), "range": [0.5, L + 0.5]},
+        margin=_margin(big, bottom=60),
     ))
 
 
@@ -231,6 +248,7 @@ def activation_figure(
     bounds: tuple[float, float] | None = None,
     height: int = 420,
     title: str = "What each layer outputs: A[l] over a batch",
+    big: bool = False,
 ) -> go.Figure:
     """Top: the distribution of every hidden layer's outputs (one histogram 'violin' per layer),
     over ``bounds`` where the outputs are bounded. Bottom: the share of saturated units
@@ -260,20 +278,22 @@ def activation_figure(
                                  hovertemplate=f"layer %{{x}}: %{{y:.0%}} {name}<extra></extra>"))
     pad = 0.04 * (high - low)
     return go.Figure(traces, layout(
-        title, height,
-        xaxis={"title": {"text": "hidden layer l"}, "range": [0.4, n + 0.6], "dtick": 1 if n <= 16 else 2,
+        title, height, big,
+        xaxis={"title": {"text": "hidden layer l"}, "range": [0.4, n + 0.6], "dtick": _layer_dtick(n, big),
                "anchor": "y2"},
         yaxis={"title": {"text": "output value a"}, "domain": [0.36, 1.0], "range": [low - pad, high + pad], **GRID},
         yaxis2={"title": {"text": "share"}, "domain": [0.0, 0.26], "range": [0, 1], "tickformat": ".0%",
                 "dtick": 0.5, **GRID},
         barmode="group", bargap=0.25,
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right", "font": {"size": 13}},
-        margin={"l": 70, "r": 20, "t": 80, "b": 50},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right",
+                "font": {"size": font_sizes(big)[1]}},
+        margin=_margin(big, left=70, top=80),
     ))
 
 
 # -- symmetry: identical units ----------------------------------------------------------------------
-def unit_outputs_figure(A: np.ndarray, layer: int, height: int = 260, max_examples: int = 60) -> go.Figure:
+def unit_outputs_figure(A: np.ndarray, layer: int, height: int = 260, max_examples: int = 60,
+                        big: bool = False) -> go.Figure:
     """One layer's outputs, unit × example (A: (n[l], m)). Identical units = identical rows."""
     A = np.asarray(A, dtype=float)[:, :max_examples]
     low, high = float(A.min()), float(A.max())
@@ -284,7 +304,8 @@ def unit_outputs_figure(A: np.ndarray, layer: int, height: int = 260, max_exampl
                        ygap=2,
                        hovertemplate="unit %{y}, example %{x}: a = %{z:.4g}<extra></extra>")
     return go.Figure([trace], layout(
-        f"Layer {layer} outputs, unit by example", height,
+        f"Layer {layer} outputs, unit by example", height, big,
+        margin=_margin(big),
         xaxis={"title": {"text": "training example"}},
         yaxis={"title": {"text": "unit"}, "dtick": 1 if A.shape[0] <= 8 else 4},
     ))
@@ -298,6 +319,7 @@ def compare_cost_figure(
     diverged: Sequence[bool],
     height: int = 380,
     title: str = "Cost during training",
+    big: bool = False,
 ) -> go.Figure:
     """Overlaid training-cost curves. A run that diverged ends with an × at the top."""
     finite = [c[np.isfinite(c)] for c, d in zip(costs, diverged) if not d]
@@ -317,11 +339,11 @@ def compare_cost_figure(
                                      textfont={"color": colour},
                                      showlegend=False, hoverinfo="skip"))
     return go.Figure(traces, layout(
-        title, height,
+        title, height, big,
         xaxis={"title": {"text": "update"}, "rangemode": "tozero", **GRID},
         yaxis={"title": {"text": "training cost J"}, "range": [0, top], **GRID},
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": 13}},
-        margin={"l": 60, "r": 20, "t": 50, "b": 110},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": font_sizes(big)[1]}},
+        margin=_margin(big, bottom=110),
     ))
 
 
@@ -330,6 +352,7 @@ def compare_profile_figure(
     norms: Sequence[np.ndarray],
     height: int = 380,
     title: str = "Gradient size per layer, ‖dW[l]‖",
+    big: bool = False,
 ) -> go.Figure:
     """Overlaid per-layer gradient profiles (each (L_i,)), on one zero-safe log axis."""
     yaxis, floor = log_axis(np.concatenate([np.asarray(n, float) for n in norms]), "‖dW[l]‖ (log scale)")
@@ -343,10 +366,10 @@ def compare_profile_figure(
             hovertemplate=f"{label}<br>layer %{{x}}: ‖dW‖ = %{{customdata}}<extra></extra>",
         ))
     return go.Figure(traces, layout(
-        title, height,
+        title, height, big,
         xaxis={"title": {"text": "layer l (1 = next to the input)"}, "range": [0.5, longest + 0.5],
-               "dtick": 1 if longest <= 16 else 2, **GRID},
+               "dtick": _layer_dtick(longest, big), **GRID},
         yaxis=yaxis, shapes=_floor_line(floor),
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": 13}},
-        margin={"l": 70, "r": 20, "t": 50, "b": 110},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": font_sizes(big)[1]}},
+        margin=_margin(big, left=70, bottom=110),
     ))

@@ -223,7 +223,7 @@ def _figures(run: LessonRun, present: bool) -> dict:
         elif view == "gradients":
             figures[KEYS.key("gradients")] = (view, lambda: compare_profile_figure(
                 run.labels, [s.latest_stats.grad_norm_W for s in run.sessions], height=420 if big else 340,
-                title="Gradient size per layer now, ‖dW[l]‖"))
+                title="Gradient size per layer now, ‖dW[l]‖", big=big))
         elif view == "network":
             for i, session in enumerate(run.sessions):
                 net = session.net
@@ -276,7 +276,7 @@ def _cost(run: LessonRun, big: bool):
                            h.column("test_metric"), metric, height=380 if big else 300, big=big)
     return compare_cost_figure(run.labels, [s.history.column("step") for s in run.sessions],
                                [s.history.column("train_cost") for s in run.sessions],
-                               [s.diverged for s in run.sessions], height=420 if big else 340)
+                               [s.diverged for s in run.sessions], height=420 if big else 340, big=big)
 
 
 def reveal(lesson: Lesson, run: LessonRun, pick: str | None, present: bool) -> None:
