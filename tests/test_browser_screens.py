@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 SHOTS = ROOT / "screenshots" / "ci"
 CASES = [  # (page path, width, height, presentation)
     ("", 1280, 720, True),
+    ("", 1920, 1080, True),
     ("", 400, 800, False),
     ("", 1920, 1080, False),
     ("activations", 400, 800, False),
@@ -41,14 +42,22 @@ def _box(page, selector: str) -> dict:
     return page.locator(selector).first.bounding_box()
 
 
-def _presentation_fills_the_wall(page) -> None:
+def _presentation_fills_the_wall(page, width: int, height: int) -> None:
     boundary = _box(page, ".st-key-np-boundary div.np-live-box")
-    assert boundary["width"] * boundary["height"] >= 0.45 * 1280 * 720, boundary
-    assert boundary["y"] + boundary["height"] <= 720  # all of it on the screen
+    assert boundary["width"] * boundary["height"] >= 0.45 * width * height, boundary
+    assert boundary["y"] + boundary["height"] <= height  # all of it on the screen
     charts = page.locator("div.np-live-box").all()  # boundary, cost, gradients, network
     for chart in charts[1:3]:  # cost and gradients stand beside the boundary
         box = chart.bounding_box()
         assert box["x"] >= boundary["x"] + boundary["width"] - 1, box
+
+
+def _right_column_fills_the_boundary_height(page, height: int) -> None:
+    """No empty band under the cost and gradient charts (there was a third of a 1080 px column)."""
+    boundary = _box(page, ".st-key-np-boundary div.np-live-box")
+    gradients = page.locator("div.np-live-box").all()[2].bounding_box()
+    bottom = gradients["y"] + gradients["height"]
+    assert boundary["y"] + boundary["height"] - 24 <= bottom <= height, (gradients, boundary)
 
 
 def _phone_shows_play_and_the_boundary(page) -> None:
@@ -68,7 +77,9 @@ def test_page_fits_the_screen_and_no_chart_labels_collide(browser, app_url, path
         assert problems(finding) == {}, problems(finding)
         if present:
             assert finding["smallest"]["size"] >= 16, finding["smallest"]
-            _presentation_fills_the_wall(page)
+        if present and path == "":
+            _presentation_fills_the_wall(page, width, height)
+            _right_column_fills_the_boundary_height(page, height)
         if path == "" and width == 400:
             _phone_shows_play_and_the_boundary(page)
     finally:

@@ -8,6 +8,8 @@ function draw(div, figure) {
   const spec = JSON.parse(figure);
   spec.layout.autosize = true;
   delete spec.layout.width;
+  // A box that CSS makes taller than the figure (presentation mode on a big screen): fill it.
+  if (spec.layout.height && div.clientHeight > spec.layout.height + 1) delete spec.layout.height;
   div.__spec = spec;
   return loadPlotly().then((Plotly) =>
     Plotly.react(div, spec.data, spec.layout, {displayModeBar: false, responsive: true}));
