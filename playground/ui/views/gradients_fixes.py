@@ -28,7 +28,8 @@ def _request() -> None:
     st.session_state[KEYS.key("fixes.requested")] = True
 
 
-def fixes_section(settings: Settings) -> None:
+def fixes_section(settings: Settings, big: bool = False) -> None:
+    """The section; ``big`` (presentation mode): its charts' text ≥ 16 px."""
     st.header("Batch norm and residual connections", anchor="fixes")
     st.markdown(
         "The notes' two fixes for a deep network whose gradient vanishes (exercise 5). **Batch normalization** "
@@ -37,15 +38,18 @@ def fixes_section(settings: Settings) -> None:
         "input two layers up, a path around the layers for the gradient. Train the lab's network three ways "
         "from the same seeds and compare."
     )
-    st.latex(r"\mu = \tfrac1m\textstyle\sum_i z^{(i)},\quad \sigma^2 = \tfrac1m\sum_i (z^{(i)}-\mu)^2,\quad "
-             r"z_{\text{norm}} = \frac{z-\mu}{\sqrt{\sigma^2+\varepsilon}},\quad \tilde z = \gamma z_{\text{norm}} + \beta"
-             r"\qquad\qquad A^{[l]} = g(Z^{[l]}) + A^{[l-2]}")
+    # Short lines: on one line the formulas ran past the column at 1280 px (and a phone's screen).
+    st.latex(r"\mu = \tfrac1m\textstyle\sum_i z^{(i)},\quad \sigma^2 = \tfrac1m\sum_i (z^{(i)}-\mu)^2")
+    st.latex(r"z_{\text{norm}} = \frac{z-\mu}{\sqrt{\sigma^2+\varepsilon}},\quad \tilde z = \gamma z_{\text{norm}} + \beta")
+    st.latex(r"A^{[l]} = g(Z^{[l]}) + A^{[l-2]}")
     labels, changes, note = fix_runs(settings)
-    c = st.columns([2.2, 1.6, 1.3], vertical_alignment="bottom")
-    c[0].button("Load the notes' network: 10 × 16 sigmoid, Xavier, circles, α = 0.1", icon=":material/tune:",
-                key=KEYS.key("fixes.reference"), on_click=apply_preset, args=("gradients", dict(REFERENCE)))
-    steps = c[1].select_slider("Updates per run", STEP_CHOICES, value=STEPS, key=KEYS.key("fixes.steps"))
-    c[2].button("Run comparison", icon=":material/compare_arrows:", key=KEYS.key("fixes.run"), type="primary",
+    # The long label on a line of its own, as wide as its text (in a column it was cut to "Xavier…").
+    st.button("Load the notes' network: 10 × 16 sigmoid, Xavier, circles, α = 0.1", icon=":material/tune:",
+              key=KEYS.key("fixes.reference"), on_click=apply_preset, args=("gradients", dict(REFERENCE)),
+              width="content")
+    c = st.columns([2, 1], vertical_alignment="bottom")
+    steps = c[0].select_slider("Updates per run", STEP_CHOICES, value=STEPS, key=KEYS.key("fixes.steps"))
+    c[1].button("Run comparison", icon=":material/compare_arrows:", key=KEYS.key("fixes.run"), type="primary",
                 width="stretch", on_click=_request)
     st.caption(f"Runs: {', '.join(labels)} — the network, data and training of the sidebar otherwise." +
                (f" {note}" if note else ""))
@@ -55,10 +59,10 @@ def fixes_section(settings: Settings) -> None:
         jobs.start(KEYS.key("fixes.job"), Comparison(settings.replace(batch_norm=False, residual=False), changes,
                                                      steps, labels=labels), finish)
     jobs.show(KEYS.key("fixes.job"))  # bounded work per rerun: slices, progress, Stop (issue 14)
-    _results()
+    _results(big)
 
 
-def _results() -> None:
+def _results(big: bool) -> None:
     result = st.session_state.get(KEYS.key("fixes.result"))
     if result is None:
         return
@@ -71,12 +75,14 @@ def _results() -> None:
         when = st.segmented_control("Gradient profile", WHEN, default=WHEN[0], key=KEYS.key("fixes.when")) or WHEN[0]
         final = when == WHEN[1]
         st.plotly_chart(compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W
-                                                        for r in runs], title=f"‖dW[l]‖ per layer, {when}"),
+                                                        for r in runs], title=f"‖dW[l]‖ per layer, {when}",
+                                                 height=460 if big else 380, big=big),
                         key=KEYS.key("fixes.profile"))
         st.caption("A line falling steeply toward layer 1 is a vanishing gradient; a flat line reaches every layer.")
     with right:
         st.plotly_chart(compare_cost_figure(labels, [r.history.column("step") for r in runs],
-                                            [r.history.column("train_cost") for r in runs], [r.diverged for r in runs]),
+                                            [r.history.column("train_cost") for r in runs], [r.diverged for r in runs],
+                                            height=460 if big else 380, big=big),
                         key=KEYS.key("fixes.cost"))
         st.caption("Training cost of each run: a flat line is a network that is not learning.")
     metric = "R²" if regression else "accuracy"
