@@ -16,33 +16,42 @@ from playground.ui.views.gradients_fixes import fixes_section
 
 ensure_app_router()
 
+present = ui.presentation()  # a projector: settings collapsed, larger charts and text (present=1 in the link)
+if present:
+    st.set_page_config(initial_sidebar_state="collapsed")
+    layout.presentation_style()
 settings = ui.load_lab_settings()
 link = teacher_ui.load_link(ui.PREFIX, ui.LAB_SETTINGS)  # a teacher's hide=/lock=/title=/question=
-settings = ui.lab_sidebar(settings)
-save_settings(ui.PREFIX, settings, link.to_query_params())
+settings = ui.lab_sidebar(settings)  # in presentation mode too: collapsed, one click away
+save_settings(ui.PREFIX, settings, ({"present": "1"} if present else {}) | link.to_query_params())
 session = session_for(settings, ui.PREFIX)
 
-if not teacher_ui.heading(link):
+if not teacher_ui.heading(link) and not present:
     st.title("Gradients lab")
     st.markdown(
         "Backpropagation multiplies the gradient by every layer's weights and activation slope on its way "
         "back to the input. Build a deep network, look at how much gradient each layer receives, and try "
         "what fixes vanishing and exploding gradients."
     )
-if not link.active:  # a teacher link shows only what its lesson needs
+if not link.active and not present:  # a teacher link shows only what its lesson needs
     exercises_help("gradients")
 url_problem_notice(ui.PREFIX)
 if not (link.hide | link.lock) & ui.PRESET_SETTINGS:  # presets would change what the teacher fixed
-    ui.preset_buttons(settings)
+    ui.preset_buttons(settings, present)
 st.markdown(ui.architecture_caption(session))
 
-with st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
+controls, switch = st.columns([5, 1], vertical_alignment="center")
+with controls, st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
     live.transport_controls(ui.PREFIX, ui.get_session, live=True)
-live.live_area(ui.PREFIX, ui.get_session, ui.render_views, view=ui.live_view)
+with switch:
+    ui.presentation_switch()
+live.live_area(ui.PREFIX, ui.get_session, lambda s, tick: ui.render_views(s, tick, big=present),
+               view=ui.live_view(big=present))
 
 if not (link.hide or link.lock):  # its "load the notes' network" would change what the teacher fixed
     st.divider()
-    fixes_section(settings)
+    fixes_section(settings, big=present)
 st.divider()
-ui.compare_section(settings)
-teacher_ui.share_panel(ui.PREFIX, settings.to_query_params(), ui.LAB_SETTINGS, url_path="gradients")
+ui.compare_section(settings, big=present)
+if not present:
+    teacher_ui.share_panel(ui.PREFIX, settings.to_query_params(), ui.LAB_SETTINGS, url_path="gradients")

@@ -4,8 +4,9 @@ Each case opens a page at a screen size in real headless Chromium, waits until e
 drawn, saves a screenshot under ``screenshots/`` (ignored by git) and asserts what a student at
 the back of the room or on a phone needs: nothing wider than the screen, no two labels of a
 chart on top of each other, no chart text cut off; in presentation mode the boundary fills
-≥ 45 % of a 1280×720 projector with chart text ≥ 16 px; on a phone Play and the boundary are on
-screen together.
+≥ 45 % of a 1280×720 projector with chart text ≥ 16 px (the Gradients lab: its gradient profile
+and layer picture side by side, whole on the first screen); on a phone Play and the boundary are
+on screen together.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SHOTS = ROOT / "screenshots" / "ci"
 CASES = [  # (page path, width, height, presentation)
     ("", 1280, 720, True),
     ("", 1920, 1080, True),
+    ("gradients", 1280, 720, True),
     ("", 400, 800, False),
     ("", 1920, 1080, False),
     ("activations", 400, 800, False),
@@ -60,6 +62,12 @@ def _right_column_fills_the_boundary_height(page, height: int) -> None:
     assert boundary["y"] + boundary["height"] - 24 <= bottom <= height, (gradients, boundary)
 
 
+def _gradients_lab_shows_its_first_charts_whole(page, height: int) -> None:
+    profile, heatmap = (_box(page, f"div.np-live-box[data-key='gradients.{key}']") for key in ("profile", "heatmap"))
+    assert profile["y"] == heatmap["y"] and heatmap["x"] >= profile["x"] + profile["width"] - 1
+    assert profile["y"] + profile["height"] <= height, profile
+
+
 def _phone_shows_play_and_the_boundary(page) -> None:
     play = page.get_by_role("button", name="Play").bounding_box()
     boundary = _box(page, ".st-key-np-boundary div.np-live-box")
@@ -80,6 +88,8 @@ def test_page_fits_the_screen_and_no_chart_labels_collide(browser, app_url, path
         if present and path == "":
             _presentation_fills_the_wall(page, width, height)
             _right_column_fills_the_boundary_height(page, height)
+        if present and path == "gradients":
+            _gradients_lab_shows_its_first_charts_whole(page, height)
         if path == "" and width == 400:
             _phone_shows_play_and_the_boundary(page)
     finally:

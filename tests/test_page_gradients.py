@@ -206,3 +206,19 @@ def test_a_running_comparison_can_be_stopped():
     assert "gradients.compare.job" in at.session_state  # one slice ran, more to come
     at.button(key="gradients.compare.job.stop").click().run()
     assert "gradients.compare.job" not in at.session_state and not at.exception
+
+
+def test_presentation_mode_is_kept_in_the_link_and_leaves_out_the_page_text():
+    at = make_app(present="1")
+    assert not at.exception
+    assert at.toggle(key="gradients.present").value is True
+    assert param(at, "present") == "1"
+    assert not at.title  # no title or introduction, and no captions under the charts: the teacher explains
+    assert not [c for c in at.caption if "How big the gradient" in c.value or "cost should fall" in c.value]
+    assert at.button(key="gradients.preset.ReLU + He (healthy)")  # presets: how a teacher switches networks
+    assert "Vanishing gradients" in diagnosis(at)
+    at.button(key="gradients.preset.ReLU + He (healthy)").click().run()
+    assert param(at, "present") == "1" and param(at, "activation") == "relu"
+    at.toggle(key="gradients.present").set_value(False).run()
+    assert at.title[0].value == "Gradients lab"
+    assert "present" not in at.query_params

@@ -21,6 +21,7 @@ OPTIONS = "np-options"  # view toggles under the transport row
 INTRO = "np-intro"  # a page's introduction (left out on a phone, where the sidebar explains)
 METRICS = "np-metrics"  # a counter and metric cards in one row (Digits, Gradients lab)
 BOUNDARY = "np-boundary"  # the decision-boundary chart: its height comes from the CSS
+PRESENT_SWITCH = "np-present-switch"  # a page's Presentation switch (left out on a phone)
 
 
 def page_style() -> None:

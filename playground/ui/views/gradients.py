@@ -52,6 +52,7 @@ from ..teacher_ui import controlled
 
 KEYS = GRADIENTS
 PREFIX = KEYS.prefix
+PRESENT = KEYS.key("present")
 LIMITS = page_limits(max_layers=30, max_width=128)
 MIN_WIDTH, MAX_WIDTH, MAX_DEPTH = 2, 128, 30
 ACTIVATION_BATCH = 200  # examples whose layer outputs the distributions show
@@ -194,13 +195,17 @@ def _apply_preset(name: str) -> None:
     live.set_playing(PREFIX, False)
 
 
-def preset_buttons(settings: Settings) -> None:
-    """One button per preset; the preset the current settings match is highlighted."""
+def preset_buttons(settings: Settings, present: bool = False) -> None:
+    """One button per preset; the preset the current settings match is highlighted. In
+    presentation mode all of them share one row (wrapping when the screen is narrow), without
+    the sentence: they are how a teacher switches networks with the settings hidden."""
     current = preset_matching(settings)
-    st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation and initializer differ):")
     classic = [name for name in PRESETS if not ({"batch_norm", "residual"} & {k for k, v in PRESETS[name].items() if v is True})]
     fixes = [name for name in PRESETS if name not in classic]
-    for names, lead in ((classic, ""), (fixes, "**The fixes** (exercise 5):")):
+    rows = [(list(PRESETS), "")] if present else [(classic, ""), (fixes, "**The fixes** (exercise 5):")]
+    if not present:
+        st.markdown("**Presets** (same data, 10 hidden layers of 16 units; only activation and initializer differ):")
+    for names, lead in rows:
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             if lead:
                 st.markdown(lead, width="content")
@@ -223,6 +228,20 @@ def architecture_caption(session: TrainingSession) -> str:
 # -- live views -----------------------------------------------------------------------------------
 def get_session() -> TrainingSession:
     return st.session_state[KEYS.session]
+
+
+def presentation() -> bool:
+    """Presentation mode: ``present=1`` in the link on the first visit, then the page's switch
+    (whose key this is); the page keeps it in the link."""
+    if PRESENT not in st.session_state:
+        st.session_state[PRESENT] = st.query_params.get("present") == "1"
+    return st.session_state[PRESENT]
+
+
+def presentation_switch() -> None:
+    with st.container(key=layout.PRESENT_SWITCH):  # left out on a phone (layout.css)
+        st.toggle("Presentation", key=PRESENT,
+                  help="Hides the settings and enlarges the charts and text for a projector; it is kept in the link.")
 
 
 def ratio_text(ratio: float) -> str:
@@ -259,68 +278,104 @@ def _hidden_outputs(session: TrainingSession) -> list[np.ndarray]:
     return session.net.forward(session.X_train[:, :ACTIVATION_BATCH]).A[1:-1]
 
 
-def live_view(session: TrainingSession) -> LiveView:
-    """What the live socket streams for the lab: new cost points often, the per-layer views
-    (whole figures from their builders) a few times a second."""
-    def h(s: TrainingSession):
-        return s.history
-
-    charts = [
-        cost_chart(KEYS.key("cost")),
-        figure_chart(KEYS.key("profile"), lambda s: gradient_profile_figure(
-            s.latest_stats.grad_norm_W, s.latest_stats.grad_norm_A), interval=0.2),
-        figure_chart(KEYS.key("heatmap"), lambda s: gradient_heatmap_figure(
-            h(s).column("step"), h(s).layer_matrix("grad_norms")), interval=0.5),
-        figure_chart(KEYS.key("activations"), lambda s: activation_figure(
-            _hidden_outputs(s), s.latest_stats.saturated_fraction, s.latest_stats.dead_fraction,
-            ACTIVATIONS[s.net.hidden_activation].output_bounds), interval=0.5),
-    ]
-    if _diagnosis(session).kind == "symmetry":
-        charts.append(figure_chart(KEYS.key("units"), lambda s: unit_outputs_figure(_hidden_outputs(s)[0], 1),
-                                   interval=0.5))
-    return LiveView(header=header, charts=tuple(charts), step_updates=lambda s: live.step_updates(PREFIX, s))
+# The views' heights: normal, and presentation mode (``big``: larger text needs larger charts).
+HEIGHTS = {"profile": (360, 470), "heatmap": (360, 470), "activations": (420, 470), "cost": (420, 470),
+           "units": (260, 320)}
 
 
-def render_views(session: TrainingSession, tick: int) -> None:
-    """Counter, diagnosis and the four views, drawn at initialization and on every live tick."""
-    stats, net = session.latest_stats, session.net
+def _height(view: str, big: bool) -> int:
+    return HEIGHTS[view][big]
+
+
+def _profile(s: TrainingSession, big: bool):
+    return gradient_profile_figure(s.latest_stats.grad_norm_W, s.latest_stats.grad_norm_A,
+                                   height=_height("profile", big), big=big)
+
+
+def _heatmap(s: TrainingSession, big: bool):
+    h = s.history
+    return gradient_heatmap_figure(h.column("step"), h.layer_matrix("grad_norms"), height=_height("heatmap", big),
+                                   big=big, **({"title": "Which layers learn: ‖dW[l]‖"} if big else {}))
+
+
+def _activations(s: TrainingSession, big: bool):
+    stats = s.latest_stats
+    return activation_figure(_hidden_outputs(s), stats.saturated_fraction, stats.dead_fraction,
+                             ACTIVATIONS[s.net.hidden_activation].output_bounds, height=_height("activations", big),
+                             big=big, **({"title": "What each layer outputs"} if big else {}))
+
+
+def _units(s: TrainingSession, big: bool):
+    return unit_outputs_figure(_hidden_outputs(s)[0], 1, height=_height("units", big), big=big)
+
+
+def live_view(big: bool = False):
+    """What the live socket streams for the lab (a function of the session, built per rerun):
+    new cost points often, the per-layer views (whole figures from their builders) a few times
+    a second. ``big``: presentation mode."""
+    def view(session: TrainingSession) -> LiveView:
+        charts = [
+            cost_chart(KEYS.key("cost")),
+            figure_chart(KEYS.key("profile"), lambda s: _profile(s, big), interval=0.2),
+            figure_chart(KEYS.key("heatmap"), lambda s: _heatmap(s, big), interval=0.5),
+            figure_chart(KEYS.key("activations"), lambda s: _activations(s, big), interval=0.5),
+        ]
+        if _diagnosis(session).kind == "symmetry":
+            charts.append(figure_chart(KEYS.key("units"), lambda s: _units(s, big), interval=0.5))
+        return LiveView(header=header, charts=tuple(charts), step_updates=lambda s: live.step_updates(PREFIX, s))
+    return view
+
+
+def render_views(session: TrainingSession, tick: int, big: bool = False) -> None:
+    """Counter, diagnosis and the four views, drawn at initialization and on every live tick.
+
+    ``big`` (presentation mode): chart text ≥ 16 px and taller charts; the gradient profile and
+    the layer × update picture come first, under the counter, and the captions are left out
+    (the teacher explains)."""
     metric_name = "R²" if session.task == "regression" else "accuracy"
     diagnosis = _diagnosis(session)
     with st.container(key=layout.METRICS):
         live.counter_row(PREFIX, header(session))
     live.divergence_notice(session)
-    show_diagnosis(diagnosis)
+    if not big:
+        show_diagnosis(diagnosis)
 
-    batch = session.X_train[:, :ACTIVATION_BATCH]
-    hidden_outputs = _hidden_outputs(session)
-    if diagnosis.kind == "symmetry":
-        live_chart(unit_outputs_figure(hidden_outputs[0], 1), key=KEYS.key("units"), revision=session.step)
-        st.caption("Every row is one unit of layer 1, every column one training example: identical rows "
-                   "mean identical units, whatever the input.")
+    def caption(text: str) -> None:
+        if not big:
+            st.caption(text)
 
+    if diagnosis.kind == "symmetry" and not big:
+        _symmetry_view(session, big, caption)
     left, right = st.columns(2)
     with left:
-        live_chart(gradient_profile_figure(stats.grad_norm_W, stats.grad_norm_A), key=KEYS.key("profile"),
-                   revision=session.step)
-        st.caption("How big the gradient is at each layer (log scale). A line falling toward layer 1 means "
-                   "vanishing gradients; rising means exploding; flat is healthy.")
+        live_chart(_profile(session, big), key=KEYS.key("profile"), revision=session.step)
+        caption("How big the gradient is at each layer (log scale). A line falling toward layer 1 means "
+                "vanishing gradients; rising means exploding; flat is healthy.")
+    with right:
+        live_chart(_heatmap(session, big), key=KEYS.key("heatmap"), revision=session.step)
+        caption("Each row is a layer, each column an update; dark rows are layers that hardly ever learn.")
+    if big:
+        show_diagnosis(diagnosis)
+        if diagnosis.kind == "symmetry":
+            _symmetry_view(session, big, caption)
+    left, right = st.columns(2)
+    with left:
+        live_chart(_activations(session, big), key=KEYS.key("activations"), revision=session.step)
+        caption(f"Each shape shows how the outputs of one layer are spread over {min(ACTIVATION_BATCH, session.m_train)} "
+                "examples; the bars show the share of units stuck where their slope is (almost) zero.")
     with right:
         h = session.history
-        live_chart(gradient_heatmap_figure(h.column("step"), h.layer_matrix("grad_norms")),
-                   key=KEYS.key("heatmap"), revision=session.step)
-        st.caption("Each row is a layer, each column an update; dark rows are layers that hardly ever learn.")
-    left, right = st.columns(2)
-    with left:
-        live_chart(activation_figure(hidden_outputs, stats.saturated_fraction, stats.dead_fraction,
-                                     ACTIVATIONS[net.hidden_activation].output_bounds),
-                   key=KEYS.key("activations"), revision=session.step)
-        st.caption(f"Each shape shows how the outputs of one layer are spread over {batch.shape[1]} examples; "
-                   "the bars show the share of units stuck where their slope is (almost) zero.")
-    with right:
         live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
-                               h.column("train_metric"), h.column("test_metric"), metric_name, height=420),
+                               h.column("train_metric"), h.column("test_metric"), metric_name,
+                               height=_height("cost", big), big=big),
                    key=KEYS.key("cost"), revision=session.step)
-        st.caption("The cost should fall. A flat line at the start is what vanishing gradients feel like.")
+        caption("The cost should fall. A flat line at the start is what vanishing gradients feel like.")
+
+
+def _symmetry_view(session: TrainingSession, big: bool, caption) -> None:
+    live_chart(_units(session, big), key=KEYS.key("units"), revision=session.step)
+    caption("Every row is one unit of layer 1, every column one training example: identical rows "
+            "mean identical units, whatever the input.")
 
 
 # -- comparison -----------------------------------------------------------------------------------
@@ -376,7 +431,7 @@ def start_comparison(settings: Settings, changes: list[dict[str, Any]], steps: i
     jobs.start(KEYS.compare("job"), Comparison(settings, changes, steps), finish)
 
 
-def compare_results() -> None:
+def compare_results(big: bool = False) -> None:
     runs = st.session_state.get(KEYS.compare("runs"))
     if not runs:
         return
@@ -385,7 +440,8 @@ def compare_results() -> None:
     left, right = st.columns(2)
     with left:
         fig = compare_cost_figure(labels, [r.history.column("step") for r in runs],
-                                  [r.history.column("train_cost") for r in runs], [r.diverged for r in runs])
+                                  [r.history.column("train_cost") for r in runs], [r.diverged for r in runs],
+                                  height=460 if big else 380, big=big)
         st.plotly_chart(fig, key=KEYS.compare("cost_chart"))
         st.caption("Training cost of every run against updates: the classic initializer comparison.")
     with right:
@@ -393,7 +449,7 @@ def compare_results() -> None:
                            ["at initialization", "after training"], required=True) or "at initialization"
         final = when == "after training"
         fig = compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W for r in runs],
-                                     title=f"Gradient size per layer, {when}")
+                                     title=f"Gradient size per layer, {when}", height=460 if big else 380, big=big)
         st.plotly_chart(fig, key=KEYS.compare("profile_chart"))
         st.caption("‖dW[l]‖ per layer on a log scale: a steep fall toward layer 1 is vanishing, a rise is exploding.")
     regression = DATASETS[runs[0].settings.dataset].task == "regression"
@@ -411,7 +467,7 @@ def _ratio(norms: np.ndarray) -> float:
     return float(norms[0] / norms[-1]) if norms[-1] > 0 else float("nan")
 
 
-def compare_section(settings: Settings) -> None:
+def compare_section(settings: Settings, big: bool = False) -> None:
     st.header("Compare up to four configurations")
     st.markdown("Train each network on the **same data from the same seeds** for the same number of updates, "
                 "then overlay their cost curves and gradient profiles. Depth, width, data and optimizer are the "
@@ -423,7 +479,7 @@ def compare_section(settings: Settings) -> None:
     if st.session_state.pop(KEYS.compare("requested"), False):
         start_comparison(settings, changes, steps)
     jobs.show(KEYS.compare("job"))
-    compare_results()
+    compare_results(big)
 
 
 def _request_comparison() -> None:
