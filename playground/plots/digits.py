@@ -132,7 +132,7 @@ def unit_weights_figure(
     scale = np.abs(W).max(axis=1, keepdims=True)
     tiles = (W / np.where(scale > 0, scale, 1.0)).reshape(n, SIDE, SIDE)
     labelled = n <= 32
-    gap_y = 3 if labelled else 1
+    gap_y = 4 if labelled else 1  # room above each tile for its label (at 3 they sat on the tiles above)
     canvas = _tiles(tiles, columns, 1, gap_y, top=gap_y if labelled else 0)
     annotations = []
     if labelled:
