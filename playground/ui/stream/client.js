@@ -55,6 +55,8 @@ function applyOp(Plotly, div, op) {
       if (!op.layout) return Plotly.react(div, op.data, div.layout);
       const layout = { ...op.layout, autosize: true };
       delete layout.width;
+      // plain dicts come without Plotly's default template: keep the one the page drew with
+      if (!layout.template && div.layout && div.layout.template) layout.template = div.layout.template;
       return Plotly.react(div, op.data, layout);
     }
     case "figure": {
