@@ -137,6 +137,36 @@ def test_settings_come_from_the_link_and_bad_values_are_reported():
     assert any("Extra input features" in w.value for w in at.warning)
 
 
+def test_batch_norm_toggle_trains_and_rides_in_the_link():
+    at = open_digits(batch_size="32")
+    assert at.toggle(key="digits.w.batch_norm").value is False and not session(at).net.batch_norm
+    assert at.query_params["batch_norm"] in ("0", ["0"])
+    at.toggle(key="digits.w.batch_norm").set_value(True).run()
+    s = session(at)
+    assert s.net.batch_norm and s.settings.batch_norm
+    assert at.query_params["batch_norm"] in ("1", ["1"])
+    assert any("2,177 parameters" in m.value and "64 γ, β (batch norm)" in m.value for m in at.markdown)
+    start = s.latest.train_cost
+    at.selectbox(key="digits.step_mode").select("1 epoch").run()
+    at.button(key="digits.step_button").click().run()
+    s = session(at)
+    assert s.step > 1 and not s.diverged
+    assert s.latest.train_cost < start and s.latest.test_metric >= 0.95
+    assert not np.array_equal(s.net.gamma[1], np.ones((32, 1))), "γ is learned"
+    # the same link opens the same experiment: batch norm on, toggle drawn on
+    again = open_digits(**{k: at.query_params[k] for k in at.query_params})
+    assert again.toggle(key="digits.w.batch_norm").value is True and session(again).net.batch_norm
+
+
+def test_batch_norm_refuses_one_image_per_batch():
+    at = open_digits(batch_norm="1")
+    assert session(at).net.batch_norm
+    at.select_slider(key="digits.w.batch_size").set_value(1).run()
+    assert not at.exception
+    assert any("Settings not changed" in e.value and "batch" in e.value for e in at.error)
+    assert session(at).settings.batch_size != 1 and session(at).net.batch_norm
+
+
 def test_notebook_follows_a_learning_rate_change_mid_run(monkeypatch):
     at = open_digits(batch_size="32")
     at.button(key="digits.step_button").click().run()

@@ -103,23 +103,36 @@ def settings_sidebar(settings: Settings) -> Settings:
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
                                key=seed_widget(KEYS.widget("initializer"), settings.initializer))
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("weight_seed"), settings.weight_seed))
+    batch_norm = sb.toggle("Batch normalization", key=seed_widget(KEYS.widget("batch_norm"), settings.batch_norm),
+                           help="Normalize every hidden layer's z over the batch of images, then scale by a learned "
+                                "γ and shift by a learned β, before the activation (no effect without a hidden "
+                                "layer; needs at least 2 images per batch).")
 
     training = training_widgets(PREFIX, settings, batch_help="Images per update. Mini-batches (e.g. 32) "
                                 "learn all 10 digits much faster.")
-    return settings.replace(
-        dataset=dataset, test_ratio=float(test_ratio), data_seed=int(data_seed), features=(),
-        hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
-        **training,
-    )
+    try:
+        return settings.replace(
+            dataset=dataset, test_ratio=float(test_ratio), data_seed=int(data_seed), features=(),
+            hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
+            batch_norm=bool(batch_norm), **training,
+        )
+    except ValueError as error:  # fine alone, not together (batch norm with one image per batch)
+        sb.error(f"Settings not changed: {error}.")
+        return settings
 
 
 def architecture_caption(session: TrainingSession) -> str:
+    """Layer sizes and the parameter count: weights + biases (+ γ and β with batch norm)."""
     n = session.layer_sizes
     weights = sum(n[l] * n[l - 1] for l in range(1, len(n)))
     biases = sum(n[1:])
+    scales = 2 * sum(n[1:-1]) if session.net.batch_norm else 0  # one γ and one β per hidden unit
     info = DATASETS[session.settings.dataset]
+    parts = f"{weights:,} weights + {biases} bias{'es' if biases > 1 else ''}"
+    if scales:
+        parts += f" + {scales} γ, β (batch norm)"
     return (f"**Network {' → '.join(str(k) for k in n)}** ({session.output_activation} output) · "
-            f"**{weights + biases:,} parameters** = {weights:,} weights + {biases} bias{'es' if biases > 1 else ''} · "
+            f"**{weights + biases + scales:,} parameters** = {parts} · "
             f"{info.label}: {session.m_train:,} training and {len(session.y_test):,} test images")
 
 
