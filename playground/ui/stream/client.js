@@ -35,6 +35,24 @@ function toArray(ref, buffer, start) {
   return Array.from(flat);
 }
 
+// A snapshot sent at a lower resolution (many viewers, smooth surfaces only) → the chart's own
+// rows × cols, by bilinear interpolation: both grids span the same extent (linspace) on each axis.
+function resample(z, rows, cols) {
+  const sr = z.length, sc = sr ? z[0].length : 0;
+  if ((sr === rows && sc === cols) || sr < 2 || sc < 2) return z;
+  const out = [];
+  for (let i = 0; i < rows; i++) {
+    const y = (i * (sr - 1)) / (rows - 1), y0 = Math.floor(y), y1 = Math.min(y0 + 1, sr - 1), fy = y - y0;
+    const a = z[y0], b = z[y1], row = new Float32Array(cols);
+    for (let j = 0; j < cols; j++) {
+      const x = (j * (sc - 1)) / (cols - 1), x0 = Math.floor(x), x1 = Math.min(x0 + 1, sc - 1), fx = x - x0;
+      row[j] = (a[x0] * (1 - fx) + a[x1] * fx) * (1 - fy) + (b[x0] * (1 - fx) + b[x1] * fx) * fy;
+    }
+    out.push(row);
+  }
+  return out;
+}
+
 function resolve(value, buffer, start) {
   if (Array.isArray(value)) return value.map((v) => resolve(v, buffer, start));
   if (value && typeof value === "object") {
@@ -209,7 +227,9 @@ class LiveStream {
   async showFrame(Plotly, key, frame) {
     const div = key && chartDiv(key);
     if (!div || !div.layout) return;
-    await Plotly.restyle(div, { z: [frame.z] }, [0]);
+    const trace = div.data && div.data[0]; // the heatmap's axes say its resolution
+    const rows = trace && trace.y ? trace.y.length : 0, cols = trace && trace.x ? trace.x.length : 0;
+    await Plotly.restyle(div, { z: [rows > 1 && cols > 1 ? resample(frame.z, rows, cols) : frame.z] }, [0]);
     div.dataset.drawn = String(frame.step);
     this.framesShown += 1;
     this.mark("frames", String(this.framesShown));

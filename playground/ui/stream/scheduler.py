@@ -57,6 +57,7 @@ MAX_SNAPSHOTS = 6  # per message; a client that fell behind gets the newest ones
 MAX_IN_FLIGHT = 2  # messages sent but not acknowledged by the browser
 MAX_UPDATES_PER_SLICE = 5000
 HISTORY_STRIDE = 8  # with many viewers, a history row every HISTORY_STRIDE·load updates at most
+COARSE_LOAD = 2  # from 2·LOAD_KNEE viewers on, boundary snapshots at half resolution where the page allows
 LOAD_KNEE = 4  # with more viewers playing, charts other than the boundary update proportionally less often,
 # boundary snapshots come at 30·LOAD_KNEE/N per second (at least MIN_FRAME_RATE), messages less often
 STEP_INLINE_SECONDS = 0.2  # a Step estimated longer is queued and run in slices (TrainingSession.queue)
@@ -92,6 +93,10 @@ class LiveView:
     header: Callable[[Any], dict]  # session -> {"title": str, "metrics": [[label, value], ...]}
     surface_key: str | None = None  # the chart whose first trace's z plays the snapshots
     surface: Callable[[Any], np.ndarray] | None = None  # session -> (R, R) values
+    # session -> the same surface at half the resolution over the same extent (a quarter of the
+    # work), for many viewers; the browser interpolates it back (only for smooth surfaces: a
+    # page leaves it None where neighbouring values must not be blended, e.g. class bands)
+    coarse_surface: Callable[[Any], np.ndarray] | None = None
     charts: tuple[Chart, ...] = ()
     step_updates: Callable[[Any], int] = field(default=lambda session: 1)  # one Step press
 
@@ -330,11 +335,12 @@ class LiveEntry:
             now = self.clock()
             view = self.view
             snapshot_interval, message_interval = paces(load)
+            coarse = load > COARSE_LOAD  # many viewers: half-resolution snapshots (a quarter of the work)
             if view.surface is not None and now - self._last_snapshot >= snapshot_interval:
-                self._snapshot(now)
+                self._snapshot(now, coarse)
             if now - self._last_message >= message_interval:
                 if view.surface is not None and (not self._snapshots or self._snapshots[-1][0] != session.step):
-                    self._snapshot(now)
+                    self._snapshot(now, coarse)
                 outbox.put(self._message("frame", now, load=load), "frame")
                 self.owes_charts = False
                 self.frames_sent += 1
@@ -344,8 +350,9 @@ class LiveEntry:
         self.overhead = 0.8 * self.overhead + 0.2 * (spent - trained)  # snapshots and messages, per turn
         return spent
 
-    def _snapshot(self, now: float) -> None:
-        self._snapshots.append((self.session.step, Quantized(self.view.surface(self.session))))
+    def _snapshot(self, now: float, coarse: bool = False) -> None:
+        surface = self.view.coarse_surface if coarse and self.view.coarse_surface is not None else self.view.surface
+        self._snapshots.append((self.session.step, Quantized(surface(self.session))))
         self._last_snapshot = now
 
     # -- messages ------------------------------------------------------------------------------

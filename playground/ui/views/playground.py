@@ -67,14 +67,18 @@ def live_view(discretize: bool = False, keys: Keys = KEYS, big: bool = False):
     gradient bars and lines, and the network diagram (built per rerun from this viewer's own
     settings)."""
     def view(session: TrainingSession) -> LiveView:
-        grid = session.plane_grid(100)[2]  # the plane's input, computed once per rerun
+        grids = {R: session.plane_grid(R)[2] for R in (100, 50)}  # the plane's input, once per rerun
 
-        def surface(s: TrainingSession) -> np.ndarray:
-            out = s.net.predict_proba(grid, dtype=np.float32)  # a picture: float32 is ~5× faster
-            return boundary_surface(out.reshape(out.shape[0], 100, 100), s.task, discretize)
+        def surface(s: TrainingSession, R: int = 100) -> np.ndarray:
+            out = s.net.predict_proba(grids[R], dtype=np.float32)  # a picture: float32 is ~5× faster
+            return boundary_surface(out.reshape(out.shape[0], R, R), s.task, discretize)
 
+        # Half resolution for many viewers only where blending neighbours is right: P(class 1)
+        # and regression values, not class bands (multi-class) or 0/1 (discretized).
+        smooth = session.task in ("binary", "regression") and not discretize
         return LiveView(
             header=header, surface_key=keys.key("boundary"), surface=surface,
+            coarse_surface=(lambda s: surface(s, 50)) if smooth else None,
             charts=(cost_chart(keys.key("cost")), gradient_chart(keys.key("gradients")),
                     parts_chart(keys.key("network"), lambda s: network_parts(**_diagram_arguments(s, big)),
                                 interval=1 / 6)),  # every 2nd message: 6 a second
