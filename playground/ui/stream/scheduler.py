@@ -43,14 +43,14 @@ from .wire import Quantized, encode
 SLICE = 0.004  # seconds of work per session per turn: short turns keep Pause and fairness sharp
 MIN_SLICE = 0.001  # ... shorter with many viewers, so every one gets MIN_FRAME_RATE turns a second
 SESSION_SHARE = 0.6  # one viewer trains on at most 0.6 core (its frames cost about a fifth on top)
-TOTAL_SHARE = 0.9  # all playing viewers together (the rest is for Streamlit's reruns and sockets;
+TOTAL_SHARE = 0.95  # all playing viewers together (the rest is for Streamlit's reruns and sockets;
 # controls travel on the socket and rerun nothing, so little else needs the process while all play)
 PAGE_SHARE = 0.25  # ... while a live page is rerunning (a burst of Play clicks gets the GIL first)
 PAGE_GRACE = 0.5  # seconds a rerun counts as going on after it last said so
 MAX_CREDIT = 0.02  # a session that waited cannot burst for longer than this
 SNAPSHOT_INTERVAL = 1 / 30  # boundary snapshots at up to 30 per second
 MIN_FRAME_RATE = 12  # ... and, however many play, at least this many (issue 10: ≥ 10 on screen)
-TURN_RATE = 15  # with many viewers, turns short enough for this many a second each (some are late)
+TURN_RATE = 13  # with many viewers, turns (training + frames) short enough for this many a second each
 MESSAGE_INTERVAL = 1 / 12  # a frame message at most 12 times a second; it carries the snapshots since the last
 MAX_MESSAGE_INTERVAL = 0.3  # with many viewers: fewer, fuller messages (each costs an evaluation)
 MAX_SNAPSHOTS = 6  # per message; a client that fell behind gets the newest ones
@@ -120,6 +120,11 @@ class Outbox:
         with self._lock:
             return self.pending is None and self.sent - self.acked < self.max_in_flight
 
+    def keeping_up(self) -> bool:
+        """The browser acknowledges as fast as messages go out (a message may still wait to be sent)."""
+        with self._lock:
+            return self.sent - self.acked < self.max_in_flight
+
     def put(self, message: bytes, kind: str) -> None:
         """A frame only goes into an empty slot (callers check ``ready``); a state replaces."""
         with self._lock:
@@ -161,6 +166,8 @@ class LiveEntry:
         self._credit_time = clock()
         self._snapshots: deque = deque(maxlen=MAX_SNAPSHOTS)
         self._last_snapshot = -np.inf
+        self._snapshot_credit = 1.0  # snapshots owed (see run_slice)
+        self._snapshot_clock = clock()
         self._last_message = -np.inf
         self._chart_due: dict[str, float] = {}
         self.owes_charts = False  # a control's state went out without the charts (see _emit_state)
@@ -331,15 +338,24 @@ class LiveEntry:
         if session.diverged:
             self.playing = False
             self._emit_state("diverged")
-        elif outbox.ready():
+        elif outbox.keeping_up():
+            # Snapshots while the browser keeps up, even if the last message still waits for the
+            # event loop to send it (busy with thirty sockets): the next message carries them all.
             now = self.clock()
             view = self.view
             snapshot_interval, message_interval = paces(load)
             coarse = load > COARSE_LOAD  # many viewers: half-resolution snapshots (a quarter of the work)
-            if view.surface is not None and now - self._last_snapshot >= snapshot_interval:
+            # Snapshots at 1/snapshot_interval a second on average, at most one per turn: a
+            # credit, not "interval passed since the last" — with turns every 75 ms and an
+            # interval of 83 ms that took one every other turn (measured 8/s instead of 12).
+            self._snapshot_credit = min(1.5, self._snapshot_credit + (now - self._snapshot_clock) / snapshot_interval)
+            self._snapshot_clock = now
+            if view.surface is not None and self._snapshot_credit >= 1.0:
+                self._snapshot_credit -= 1.0
                 self._snapshot(now, coarse)
-            if now - self._last_message >= message_interval:
+            if outbox.ready() and now - self._last_message >= message_interval:
                 if view.surface is not None and (not self._snapshots or self._snapshots[-1][0] != session.step):
+                    self._snapshot_credit = max(-1.0, self._snapshot_credit - 1.0)  # counts toward the rate
                     self._snapshot(now, coarse)
                 outbox.put(self._message("frame", now, load=load), "frame")
                 self.owes_charts = False
@@ -562,8 +578,10 @@ class Scheduler:
         load = max(1.0, len(active) / LOAD_KNEE)
         # Turns short enough that every viewer gets MIN_FRAME_RATE of them a second (a snapshot
         # is taken at most once per turn): 4 ms each for a few viewers, ~2 ms for thirty.
+        # (Wall time, not the share: with many viewers the process is busy, and turns sized from
+        # the share grew long enough to cost frames — measured 8.6/s at 30 viewers.)
         slice_seconds = (self.slice_seconds if len(active) <= LOAD_KNEE
-                         else min(self.slice_seconds, max(MIN_SLICE, share / TURN_RATE)))
+                         else min(self.slice_seconds, max(MIN_SLICE, 1 / (TURN_RATE * len(active)))))
         wait = 0.05
         for entry in active[self._turn:] + active[:self._turn]:
             if not entry.lock.acquire(blocking=False):  # its page is rerunning: next round
