@@ -364,3 +364,31 @@ def test_history_coarsens_by_doubling_and_keeps_the_newest_row():
     later = session.history.column("step")
     later = later[later > last]
     assert later.tolist() == [64, 96, 104]  # every 32nd from now on, and the current step
+
+
+def test_many_viewers_get_half_resolution_snapshots_where_the_page_allows_and_states_stay_whole():
+    from dataclasses import replace
+
+    clock = Clock()
+    registry = Registry(capacity=40, clock=clock)
+    scheduler = Scheduler(registry)
+    entries = []
+    for i in range(12):  # > COARSE_LOAD · LOAD_KNEE viewers
+        entry, outbox = live(registry, f"viewer{i}")
+        if i % 2 == 0:  # a page whose surface may be blended (P(class 1)) offers a coarse one
+            entry.view = replace(entry.view, coarse_surface=lambda s, full=entry.view.surface: full(s)[::2, ::2])
+        entry.play()
+        entries.append((i, entry, outbox))
+    shapes = {0: set(), 1: set()}
+    for _ in range(60):
+        clock.t += 0.05
+        scheduler.run_once()
+        for i, _, outbox in entries:
+            for message in drain(outbox):
+                if message["type"] == "frame":
+                    shapes[i % 2] |= {frame["z"].shape for frame in message["frames"]}
+    assert shapes[0] == {(10, 10)} and shapes[1] == {(20, 20)}
+    entry, outbox = entries[0][1], entries[0][2]
+    entry.pause()
+    (state,) = drain(outbox)
+    assert state["frames"][-1]["z"].shape == (20, 20)  # what Pause shows is exact

@@ -227,8 +227,11 @@ class LiveStream {
   async showFrame(Plotly, key, frame) {
     const div = key && chartDiv(key);
     if (!div || !div.layout) return;
-    const trace = div.data && div.data[0]; // the heatmap's axes say its resolution
-    const rows = trace && trace.y ? trace.y.length : 0, cols = trace && trace.x ? trace.x.length : 0;
+    // The page drew the heatmap at its full resolution: remember it before a smaller snapshot
+    // (many viewers) replaces z, and interpolate every smaller one back to it.
+    const z = div.data && div.data[0] && div.data[0].z;
+    if (!div.npShape && z && z.length && z[0] && z[0].length) div.npShape = [z.length, z[0].length];
+    const [rows, cols] = div.npShape || [0, 0];
     await Plotly.restyle(div, { z: [rows > 1 && cols > 1 ? resample(frame.z, rows, cols) : frame.z] }, [0]);
     div.dataset.drawn = String(frame.step);
     this.framesShown += 1;

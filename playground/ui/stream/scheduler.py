@@ -576,8 +576,8 @@ class Scheduler:
         self._turn = (self._turn + 1) % len(active)
         share = self.share(len(active))
         load = max(1.0, len(active) / LOAD_KNEE)
-        # Turns short enough that every viewer gets MIN_FRAME_RATE of them a second (a snapshot
-        # is taken at most once per turn): 4 ms each for a few viewers, ~2 ms for thirty.
+        # Turns short enough that every viewer gets about TURN_RATE of them a second (a snapshot
+        # is taken at most once per turn): 4 ms each for a few viewers, ~2.6 ms for thirty.
         # (Wall time, not the share: with many viewers the process is busy, and turns sized from
         # the share grew long enough to cost frames — measured 8.6/s at 30 viewers.)
         slice_seconds = (self.slice_seconds if len(active) <= LOAD_KNEE
