@@ -43,7 +43,7 @@ def cost_figure(
     grid = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
     return go.Figure(traces, layout(
         "Cost and " + metric_name, height, big,
-        xaxis={"title": {"text": "update"}, "rangemode": "tozero", "nticks": 6, **grid},
+        xaxis={"title": {"text": "update"}, "rangemode": "tozero", "nticks": 6, "tickformat": "~s", **grid},
         yaxis={"title": {"text": "cost J (solid)"}, "rangemode": "tozero", "nticks": 5, "ticklabelstandoff": 4, **grid},
         yaxis2={"title": {"text": f"{metric_name} (dotted)"}, "range": [low, 1.02], "overlaying": "y", "side": "right",
                 "showgrid": False, "tickmode": "array", "tickvals": ticks.tolist(), "ticklabelstandoff": 4,
@@ -147,7 +147,9 @@ def gradient_figure(
                "range": [bottom, top + 0.25 * span + 0.6]},
         yaxis={"type": "category", "autorange": "reversed", "tickmode": "array", "tickvals": names,
                "ticktext": ticktext, "ticklabelstandoff": 4},
-        xaxis2={"domain": [0.62, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5},
+        # "2k", never rotated: Plotly turned "2000 4000 6000" on end, onto the axis title
+        xaxis2={"domain": [0.62, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5,
+                "tickformat": "~s", "tickangle": 0},
         yaxis2={"anchor": "x2", "range": [bottom, top], "ticklabelstandoff": 6, **log_axis},
         bargap=0.25,
         margin=margin,
