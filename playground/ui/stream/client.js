@@ -87,6 +87,10 @@ function applyOp(Plotly, div, op) {
   }
 }
 
+// Between two messages, let the browser paint: applied back to back (promise callbacks only), a
+// Step's boundary stayed unpainted until the next message's charts were drawn (~0.3 s instead of ~0.05).
+function yieldToBrowser() { return new Promise((resolve) => setTimeout(resolve, 0)); }
+
 function newer(a, b) { // (version, step) order: a reset bumps the version, training the step
   return a.version > b.version || (a.version === b.version && a.step >= b.step);
 }
@@ -179,7 +183,7 @@ class LiveStream {
     if (message.type === "state") { this.hold = false; this.queue = []; }
     this.chain = this.chain.then(() => this.apply(message)).catch((error) => {
       this.mark("error", String(error && error.message));
-    }).then(ack);
+    }).then(ack).then(yieldToBrowser);
     if (message.reason === "diverged") this.trigger("sync", header.seq);
   }
 

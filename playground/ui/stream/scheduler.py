@@ -120,6 +120,11 @@ class Outbox:
         with self._lock:
             return self.pending is None and self.sent - self.acked < self.max_in_flight
 
+    def idle(self) -> bool:
+        """Nothing waits and the browser has acknowledged everything sent."""
+        with self._lock:
+            return self.pending is None and self.sent == self.acked
+
     def keeping_up(self) -> bool:
         """The browser acknowledges as fast as messages go out (a message may still wait to be sent)."""
         with self._lock:
@@ -394,9 +399,11 @@ class LiveEntry:
             self.wake()
 
     def send_owed_charts(self) -> None:
-        """The charts after a control (see ``_emit_state``), once the socket has room. Called by
-        the scheduler with ``lock`` held."""
-        if not self.owes_charts or self.outbox is None or self.session is None or not self.outbox.ready():
+        """The charts after a control (see ``_emit_state``), once the browser has applied the
+        state (nothing unacknowledged): it paints the boundary and counter first — sent at once,
+        the charts' drawing kept a Step's boundary off the screen for ~0.3 s. Called by the
+        scheduler with ``lock`` held."""
+        if not self.owes_charts or self.outbox is None or self.session is None or not self.outbox.idle():
             return
         self.owes_charts = False
         self._snapshots.clear()
