@@ -71,7 +71,7 @@ to 30/s; at least 12/s however many play); a slow client gets fewer, newer messa
 (coalesced), never a backlog.
 
 Limits: 48 live pages per server process (more: the page says so and uses the rerun loop);
-one viewer trains on at most 0.6 core, all together on 0.9 core shared evenly (0.25 while a
+one viewer trains on at most 0.6 core, all together on 0.95 core shared evenly (0.25 while a
 live page reruns, so clicks are answered first); entries expire
 30 s after their Streamlit session ends or after 10 min untouched without a socket.
 """
