@@ -46,8 +46,8 @@ def column_mean(m: int) -> Array:
 
 
 def row_mean_of_product(A: Array, B: Array) -> Array:
-    """(1/m) Σ_columns A * B, per row: (n, 1). One dot product per row (``np.vecdot``,
-    NumPy ≥ 2.0): the (n, m) product A * B is never written out, as in ``(A * B) @ column_mean(m)``."""
+    """(1/m) Σ_columns A * B, per row: (n, 1). One dot product per row (``np.vecdot``): the
+    (n, m) product A * B is never written out, as ``(A * B) @ column_mean(m)`` would."""
     return np.vecdot(A, B)[:, None] * (1.0 / A.shape[1])
 
 
