@@ -45,41 +45,28 @@ def column_mean(m: int) -> Array:
     return np.full((m, 1), 1.0 / m)
 
 
-def row_mean_of_product(A: Array, B: Array) -> Array:
-    """(1/m) Σ_columns A * B, per row: (n, 1). One dot product per row (``np.vecdot``): the
-    (n, m) product A * B is never written out, as ``(A * B) @ column_mean(m)`` would."""
-    return np.vecdot(A, B)[:, None] * (1.0 / A.shape[1])
-
-
 def batch_norm_forward(Z: Array, gamma: Array, beta: Array, epsilon: float = BN_EPSILON, mean: Array | None = None):
     """Training mode: normalize with this batch's μ and σ². Returns Z_norm, Z̃, μ, σ².
-    (``mean``: ``column_mean(m)``, if the caller has it already.)
-
-    Only the two arrays it returns are allocated: Z - μ is scaled in place into Z_norm, and σ²
-    comes from row dot products, without a (Z - μ)² array."""
+    (``mean``: ``column_mean(m)``, if the caller has it already.)"""
     mean = column_mean(Z.shape[1]) if mean is None else mean
-    mu = Z @ mean  # μ = (1/m) Σ_columns Z
-    Z_norm = Z - mu  # Z - μ (a new array: the cache keeps Z itself)
-    var = row_mean_of_product(Z_norm, Z_norm)  # σ² = (1/m) Σ_columns (Z - μ)²
-    Z_norm *= 1.0 / np.sqrt(var + epsilon)  # in place: (Z - μ) / √(σ² + ε) is Z_norm
-    Z_tilde = Z_norm * gamma
-    Z_tilde += beta  # Z̃ = γ Z_norm + β
+    mu = Z @ mean
+    Z_norm = Z - mu
+    var = (Z_norm * Z_norm) @ mean
+    Z_norm *= 1.0 / np.sqrt(var + epsilon)  # in place: (Z - μ) becomes Z_norm
+    Z_tilde = gamma * Z_norm
+    Z_tilde += beta
     return Z_norm, Z_tilde, mu, var
 
 
 def batch_norm_backward(dZ_tilde: Array, Z_norm: Array, gamma: Array, var: Array, epsilon: float = BN_EPSILON,
                         mean: Array | None = None):
-    """Backward through training-mode batch norm (through μ and σ² too). Returns dZ, dγ, dβ.
-
-    dγ comes from row dot products (no dZ̃ * Z_norm array) and dZ is the only (n, m) array
-    allocated, built up in place: Z_norm dγ, dZ̃ - Z_norm dγ, - dβ, times γ / √(σ² + ε)."""
+    """Backward through training-mode batch norm (through μ and σ² too). Returns dZ, dγ, dβ."""
     mean = column_mean(dZ_tilde.shape[1]) if mean is None else mean
-    dbeta = dZ_tilde @ mean  # dβ = (1/m) Σ_columns dZ̃
-    dgamma = row_mean_of_product(dZ_tilde, Z_norm)  # dγ = (1/m) Σ_columns dZ̃ * Z_norm
-    dZ = Z_norm * dgamma
-    np.subtract(dZ_tilde, dZ, out=dZ)  # dZ̃ - Z_norm dγ
-    dZ -= dbeta
-    dZ *= gamma / np.sqrt(var + epsilon)  # dZ = γ / √(σ² + ε) · (dZ̃ - dβ - Z_norm dγ)
+    dgamma = (dZ_tilde * Z_norm) @ mean
+    dbeta = dZ_tilde @ mean
+    dZ = dZ_tilde - dbeta
+    dZ -= Z_norm * dgamma
+    dZ *= gamma * (1.0 / np.sqrt(var + epsilon))
     return dZ, dgamma, dbeta
 
 
@@ -87,22 +74,20 @@ def batch_norm_eval(Z: Array, gamma: Array, beta: Array, running_mean: Array, ru
                     epsilon: float = BN_EPSILON) -> Array:
     """Evaluation mode: Z̃ = γ (Z - running μ) / √(running σ² + ε) + β, computed as one
     per-unit scale and shift of Z (the same numbers, two passes over Z instead of four)."""
-    scale = gamma / np.sqrt(running_var + epsilon)
+    scale = gamma * (1.0 / np.sqrt(running_var + epsilon))
     Z_tilde = Z * scale
     Z_tilde += beta - running_mean * scale
     return Z_tilde
 
 
-def running_average(running: Array, batch: Array, momentum: float = BN_MOMENTUM, factor: float = 1.0) -> Array:
-    """running := β·running + (1-β)·factor·batch (a new array: snapshots keep the old one).
-    ``factor = unbiased_factor(m)`` averages the unbiased m/(m-1)·σ² instead of σ²."""
-    return momentum * running + ((1.0 - momentum) * factor) * batch
+def running_average(running: Array, batch: Array, momentum: float = BN_MOMENTUM) -> Array:
+    """running := β·running + (1-β)·batch (a new array: snapshots keep the old one)."""
+    return momentum * running + (1.0 - momentum) * batch
 
 
-def unbiased_factor(m: int) -> float:
-    """m/(m-1): times a batch's σ², the estimate of the population variance (1 when m = 1:
-    a single example has no spread to correct)."""
-    return m / (m - 1) if m > 1 else 1.0
+def unbiased(var: Array, m: int) -> Array:
+    """m/(m-1)·σ², the batch's estimate of the population variance (σ² itself when m = 1)."""
+    return var * (m / (m - 1)) if m > 1 else var
 
 
 def dropout_mask(rng: np.random.Generator, shape: tuple[int, int], keep_prob: float) -> Array:

@@ -61,7 +61,7 @@ from .layers import (
     dropout_forward,
     dropout_mask,
     running_average,
-    unbiased_factor,
+    unbiased,
 )
 from .losses import LOSS_FOR_OUTPUT
 
@@ -449,8 +449,7 @@ class Network:
                     Z_norm, Z_tilde, mu, var = batch_norm_forward(Z, self.gamma[l], self.beta[l], self.bn_epsilon, mean)
                     if update_state:
                         self.running_mean[l] = running_average(self.running_mean[l], mu, self.bn_momentum)
-                        self.running_var[l] = running_average(self.running_var[l], var, self.bn_momentum,
-                                                              unbiased_factor(m))
+                        self.running_var[l] = running_average(self.running_var[l], unbiased(var, m), self.bn_momentum)
                 else:
                     mu, var, Z_norm = self.running_mean[l], self.running_var[l], None
                     Z_tilde = batch_norm_eval(Z, self.gamma[l], self.beta[l], mu, var, self.bn_epsilon)
