@@ -82,8 +82,9 @@ def step_updates(prefix: str, session: TrainingSession) -> int:
 
 def _toggle_play(prefix: str, get_session: Callable[[], TrainingSession], play: bool) -> None:
     """``play``: what the button said when it was drawn (Play → True), not a toggle of the
-    current state — the live client also sends Play/Pause over its socket the moment it is
-    clicked, so by now the entry may already be playing (or paused)."""
+    current state, so a click that arrives after the state changed elsewhere does what its
+    label said. (Streamlit's buttons: the rerun loop. With the live socket the element's own
+    buttons act instead, see ``transport_controls``.)"""
     session = get_session()
     _cancel(session)
     set_playing(prefix, play and not session.diverged)
