@@ -11,8 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from .live_chart import ensure_plotly_js
+
 _HERE = Path(__file__).parent
 LAYOUT_CSS = (_HERE / "layout.css").read_text(encoding="utf-8")
+PRELOAD_JS = (_HERE / "plotly_loader.js").read_text(encoding="utf-8")
 PRESENTATION_CSS = (_HERE / "presentation.css").read_text(encoding="utf-8")
 
 TRANSPORT = "np-transport"  # Play/Step/Reset/New weights row
@@ -26,7 +29,8 @@ PRESENT_SWITCH = "np-present-switch"  # a page's Presentation switch (left out o
 
 def page_style() -> None:
     """Add the shared CSS to the page (app.py, on every page)."""
-    st.html(f"<style>{LAYOUT_CSS}</style>")
+    ensure_plotly_js()
+    st.html(f"<style>{LAYOUT_CSS}</style><script id=\"np-preload\">{PRELOAD_JS}loadPlotly();</script>", unsafe_allow_javascript=True)
 
 
 def presentation_style() -> None:
