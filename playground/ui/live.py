@@ -67,6 +67,15 @@ def set_playing(prefix: str, playing: bool) -> None:
         entry.play() if playing else entry.pause()
 
 
+def restart(prefix: str, session) -> None:
+    """The page replaced its session (new weights, other data or network): paused; with the live
+    socket the new session's counter and boundary go to the browser at once (``LiveEntry.restart``)."""
+    st.session_state[Keys(prefix).playing] = False
+    entry = stream.current_entry(prefix)
+    if entry is not None:
+        entry.restart(session)
+
+
 def session_lock(prefix: str):
     """Hold this while changing the page's session (settings reruns): the scheduler may be
     training it. A no-op without the live socket."""
@@ -225,6 +234,7 @@ def live_area(
         with entry.lock:
             session = get_session()
             stream.page_running()
+            entry.make_view = view  # for a new session built before the next rerun gets here
             entry.attach(session, view(session))
             if st.session_state.pop(keys.playing, False) and not session.diverged:
                 entry.play()  # the rerun loop was playing before the socket took over

@@ -35,7 +35,7 @@ def session_for(settings: Settings, prefix: str, custom: CustomData | None = Non
             restart_notice(session, settings, custom)
         session = TrainingSession(settings, custom=custom)
         st.session_state[key] = session
-        live.set_playing(prefix, False)
+        live.restart(prefix, session)  # paused; over the live socket its boundary is painted at once
     else:
         changes = {n: getattr(settings, n) for n in HYPERPARAMETERS if getattr(settings, n) != getattr(session.settings, n)}
         if changes:

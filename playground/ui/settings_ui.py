@@ -32,6 +32,7 @@ from ..settings import (
     Settings,
 )
 from .keys import Keys
+from .sessions import session_for
 from .teacher_ui import controlled
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -270,8 +271,13 @@ def training_widgets(prefix: str, settings: Settings,
 
 
 def next_weight_seed(prefix: str) -> None:
-    """"New weights": the next weight seed, in the widget and in the stored settings."""
+    """"New weights": the next weight seed, in the widget and in the stored settings, and the new
+    session built here, in the click's callback: over the live socket its boundary is on the
+    screen before the page has rerun (the page's ``session_for`` then finds it built)."""
     key = Keys(prefix).settings
     seed = (st.session_state[key].weight_seed + 1) % 2**31
     set_widget(prefix, "weight_seed", seed)
     st.session_state[key] = st.session_state[key].replace(weight_seed=seed)
+    old = st.session_state.get(Keys(prefix).session)
+    if old is not None:
+        session_for(st.session_state[key], prefix, custom=old.custom)

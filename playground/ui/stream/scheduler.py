@@ -161,6 +161,7 @@ class LiveEntry:
         self.lock = threading.RLock()
         self.session = None
         self.view: LiveView | None = None
+        self.make_view: Callable[[Any], LiveView] | None = None  # the page's view of a session (live_area)
         self.playing = False
         self.version = 0  # bumps when the state jumps (reset, step, new session): stale views yield
         self.outbox: Outbox | None = None
@@ -198,6 +199,19 @@ class LiveEntry:
             self.session, self.view = session, view
             self._cursors.clear()
             self.touched = self.clock()
+
+    def restart(self, session) -> None:
+        """The page built a new session (new weights, other data or network): paused, attached
+        with the page's last view, and its state (counter, boundary) sent at once — from the
+        rerun's first lines, so the browser paints the new boundary while the page is still
+        being drawn (the rerun reaches ``attach`` only after the sidebar and the figures)."""
+        with self.lock:
+            self.playing = False
+            if self.make_view is None:
+                self._emit_state("pause")
+                return
+            self.attach(session, self.make_view(session))
+            self._emit_state("reset")
 
     def connect(self, outbox: Outbox) -> None:
         """A socket opened for this entry (a second tab replaces the first)."""
