@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 from helpers import make_app
@@ -68,6 +70,35 @@ def test_new_weights_draws_the_next_seed():
     assert session(at).settings.weight_seed == 1
     assert not np.allclose(session(at).net.W[1], before)
     assert at.query_params["weight_seed"] in ("1", ["1"])
+
+
+@pytest.mark.parametrize("change", [
+    lambda at: at.button(key="pg.new_weights_button").click(),
+    lambda at: at.selectbox(key="pg.w.dataset").select("moons"),
+    lambda at: at.selectbox(key="pg.w.activation").select("relu"),
+    lambda at: at.slider(key="pg.w.noise").set_value(0.3),
+], ids=["new weights", "dataset", "activation", "noise"])
+def test_a_change_builds_its_new_session_once_before_the_page_reruns(monkeypatch, change):
+    """The click's callback builds the new session (so the live socket can paint it before the
+    page is drawn); the page then finds it built: one new session per change, not two."""
+    import playground.ui.sessions as sessions
+
+    at = make_app()
+    at.button(key="pg.step_button").click().run()
+    built = []
+
+    class Counted(sessions.TrainingSession):
+        def __init__(self, *args, **kwargs):
+            in_page = any(f.filename.endswith("pages/playground.py") and f.function == "<module>" for f in inspect.stack(0))
+            built.append((args[0], in_page))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "TrainingSession", Counted)
+    change(at).run()
+    assert len(built) == 1
+    settings, in_page = built[0]
+    assert not in_page  # built by the widget's callback, before the page's script ran
+    assert session(at).settings == settings and session(at).step == 0
 
 
 def test_changing_the_dataset_starts_a_new_run():
