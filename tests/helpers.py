@@ -6,6 +6,7 @@ Test modules import these from here; ``conftest.py`` holds only the pytest fixtu
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -99,3 +100,13 @@ def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_idle(page)
     page.wait_for_selector("[data-testid=stMainBlockContainer]")
+
+
+def live_figures(at) -> dict[str, dict]:
+    """The figures an AppTest run drew with ``live_chart``, by key (Plotly JSON as dicts)."""
+    figures = {}
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == "neural_playground.live_chart":
+            data = json.loads(element.proto.json)
+            figures[data["key"]] = json.loads(data["figure"])
+    return figures

@@ -151,8 +151,9 @@ def test_playground_l1_against_l2_counts_and_draws_the_near_zero_weights():
     assert "Weights with |w| < 0.001 after training" in text
     table = at.dataframe[-1].value
     assert list(table["run"]) == ["no penalty", "L2 λ = 0.3", "L1 λ₁ = 0.3"]
-    charts = [c for c in at.get("plotly_chart")]
-    assert len(charts) >= 3  # cost curves and the two diagrams
+    charts = helpers.live_figures(at)
+    assert {"pg.compare.chart", "pg.compare.diagram.L2 λ = 0.3", "pg.compare.diagram.L1 λ₁ = 0.3"} <= set(charts)
+    assert "0.001" in charts["pg.compare.diagram.L1 λ₁ = 0.3"]["layout"]["title"]["text"]  # its near-zero count
 
 
 def test_inside_step_shows_batch_norm_and_dropout_stages_with_real_numbers():

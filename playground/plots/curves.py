@@ -188,10 +188,14 @@ def race_figure(
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": target, "y1": target,
                        "line": {"color": "#495057", "width": 1.5, "dash": "dot"}})
     grid = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
+    size, _ = font_sizes()
+    # The legend on its own row at the bottom of the chart, under the axis title (beside it, the
+    # title and "ReLU" ran into each other on a phone); the y labels stand off the x axis' "0".
     return go.Figure(traces, layout(
         title, height, shapes=shapes,
-        xaxis={"title": {"text": "update"}, "rangemode": "tozero", **grid},
-        yaxis={"title": {"text": "cost J"}, "range": [0, top], **grid},
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": 13}},
-        margin={"l": 60, "r": 20, "t": 50, "b": 100},
+        xaxis={"title": {"text": "update", "standoff": 8}, "automargin": True, "rangemode": "tozero", "tickformat": "~s",
+               "tickangle": 0, **grid},
+        yaxis={"title": {"text": "cost J"}, "automargin": True, "range": [0, top], "ticklabelstandoff": 6, **grid},
+        legend={"orientation": "h", "yref": "container", "y": 0.01, "yanchor": "bottom", "x": 0, "font": {"size": size}},
+        margin={"l": int(4 * size), "r": 20, "t": int(2.2 * size + 16), "b": int(4.6 * size + 24)},
     ))

@@ -3,7 +3,8 @@
 Pick a question; the panel trains its variants of the page's current settings (same data and
 seeds) with the comparison runner, then shows the overlaid cost curves, a table of numbers and
 the answer in a sentence computed from them (playground/teaching/playground.py). Results are
-kept in session state under ``pg.compare.*`` until the next comparison.
+kept in session state under ``pg.compare.*`` until the next comparison. Its charts are live
+charts like the rest of the page (``st.plotly_chart`` would load a second, full Plotly).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ...teaching.playground import (
 from .. import jobs, live
 from ..exercises import apply_preset
 from ..keys import PLAYGROUND
+from ..live_chart import live_chart
 
 KEYS = PLAYGROUND
 PREFIX = KEYS.prefix
@@ -97,7 +99,7 @@ def _results(target: float) -> None:
         st.markdown(race_verdict(runs, labels, target, regression))
     fig = race_figure(labels, [r.history.column("step") for r in runs], [r.history.column("train_cost") for r in runs],
                       [r.history.column("test_cost") for r in runs] if gap else None, target=None if gap else target)
-    st.plotly_chart(fig, key=KEYS.compare("chart"))
+    live_chart(fig, key=KEYS.compare("chart"))
     st.caption("Solid: training cost; dashed: test cost — the gap between them is what the network memorised."
                if gap else "Training cost of every run; the dotted line is the target.")
     if experiment.kind == "sparsity":
@@ -113,8 +115,9 @@ def _diagrams(runs, labels, settings: Settings) -> None:
     for column, run, label in zip(st.columns(len(runs)), runs, labels):
         net = run.network
         off, total = near_zero_weights(net.W)
-        column.plotly_chart(network_figure(net.layer_sizes, net.W, net.b, names, height=420, near_zero=NEAR_ZERO,
-                                           title=f"{label}: {off} of {total} weights below {NEAR_ZERO:g}"),
-                            key=KEYS.compare(f"diagram.{label}"))
+        with column:
+            live_chart(network_figure(net.layer_sizes, net.W, net.b, names, height=420, near_zero=NEAR_ZERO,
+                                      title=f"{label}: {off} of {total} weights below {NEAR_ZERO:g}"),
+                       key=KEYS.compare(f"diagram.{label}"))
     st.caption("Lines are weights (blue positive, orange negative, thicker = larger); dotted grey lines are weights "
                f"with |w| < {NEAR_ZERO:g}, effectively switched off.")
