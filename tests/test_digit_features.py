@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import live_figures, make_app
 
 from playground.engine import Network
 from playground.plots.digits import embedding_figure
@@ -84,3 +85,24 @@ def test_embedding_figure_has_one_trace_per_digit():
     fig = embedding_figure(points, labels, "layer 1", n_classes=10)
     assert [t.name for t in fig.data] == [f"digit {k}" for k in range(10)]
     assert sum(len(t.x) for t in fig.data) == 30
+    # SVG scatter: the live charts' cartesian Plotly bundle has no WebGL (scattergl) traces
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert fig.layout.legend.font.size >= 14 and fig.layout.font.size >= 14
+    big = embedding_figure(points, labels, "layer 1", n_classes=10, big=True)
+    assert big.layout.legend.font.size >= 16 and big.layout.font.size >= 16
+
+
+def test_the_page_draws_both_maps_as_live_charts():
+    at = make_app("pages/digits.py", timeout=120, dataset="digits10", batch_size="32")
+    at.button(key="digits.step_button").click().run()
+    at.button(key="digits.features.draw").click().run()
+    assert not at.exception
+    assert not at.get("plotly_chart"), "st.plotly_chart would load Streamlit's own full Plotly"
+    maps = live_figures(at)
+    before, after = maps["digits.features.before"], maps["digits.features.after"]
+    assert before["layout"]["title"]["text"] == "Before training: layer 1, PCA"
+    assert after["layout"]["title"]["text"].startswith("After 1 update: layer 1")
+    for fig in (before, after):
+        assert [t["name"] for t in fig["data"]] == [f"digit {k}" for k in range(10)]
+        assert {t["type"] for t in fig["data"]} == {"scatter"}
+    assert any("keep" in c.value and "variance" in c.value for c in at.caption)

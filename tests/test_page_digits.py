@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+from helpers import live_figures
 from streamlit.testing.v1 import AppTest
 
 from playground.files.notebook import build_notebook
@@ -208,3 +209,75 @@ def test_image_grids_frame_the_mistakes_and_show_every_unit():
     z = np.asarray(fig.data[0].z, dtype=float)
     assert np.count_nonzero(np.isfinite(z)) == 12 * 64 and np.nanmax(np.abs(z)) == 1.0
     assert [a.text for a in fig.layout.annotations] == [f"unit {k}" for k in range(1, 13)]
+
+
+def chart_text_sizes(figure: dict) -> list[float]:
+    """Every font size a figure sets for text it draws (title, axes, legend, cells, labels)."""
+    layout = figure["layout"]
+    sizes = [layout["font"]["size"], layout["title"]["font"]["size"]]
+    if any(t["type"] == "scatter" and t.get("showlegend", True) for t in figure["data"]):
+        sizes.append(layout["legend"]["font"]["size"])
+    sizes += [a["font"]["size"] for a in layout.get("annotations", [])]
+    sizes += [t["textfont"]["size"] for t in figure["data"] if "textfont" in t]
+    sizes += [t["colorbar"]["tickfont"]["size"] for t in figure["data"] if "tickfont" in t.get("colorbar", {})]
+    return sizes
+
+
+CHARTS = ["digits.cost", "digits.gradients", "digits.confusion", "digits.images", "digits.units"]
+
+
+def test_every_chart_is_readable_and_presentation_mode_makes_them_big():
+    at = open_digits(dataset="digits10")
+    charts = live_figures(at)
+    assert set(CHARTS) <= set(charts)
+    assert at.title and at.caption and not at.toggle(key="digits.present").value
+    assert "present" not in at.query_params
+    for key in CHARTS:
+        assert min(chart_text_sizes(charts[key])) >= 14, key
+    normal_heights = {k: charts[k]["layout"]["height"] for k in CHARTS}
+
+    at.toggle(key="digits.present").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["present"] in ("1", ["1"]) and at.query_params["dataset"] in ("digits10", ["digits10"])
+    captions = " ".join(c.value for c in at.caption)
+    assert not at.title and "Cost (solid)" not in captions and "Red frames" not in captions, \
+        "presentation: no title, no captions under the charts (the teacher explains)"
+    big = live_figures(at)
+    for key in CHARTS:
+        assert min(chart_text_sizes(big[key])) >= 16, key
+        assert big[key]["layout"]["height"] >= normal_heights[key], key
+
+    at.toggle(key="digits.present").set_value(False).run()
+    assert "present" not in at.query_params and at.title
+
+
+def test_a_presentation_link_opens_in_presentation_mode_and_keeps_its_settings():
+    at = open_digits(dataset="digits10", hidden_sizes="20", present="1")
+    assert not at.exception and not at.warning, "present is a link key the Digits page reads"
+    assert at.toggle(key="digits.present").value is True
+    assert session(at).layer_sizes == (64, 20, 10)
+    assert min(chart_text_sizes(live_figures(at)["digits.confusion"])) >= 16
+    again = open_digits(**{k: at.query_params[k] for k in at.query_params})
+    assert again.toggle(key="digits.present").value is True and session(again).layer_sizes == (64, 20, 10)
+
+
+def test_residual_toggle_shows_a_link_with_residual_and_rides_in_the_link():
+    at = open_digits(hidden_sizes="32,32,32", residual="1")
+    assert at.toggle(key="digits.w.residual").value is True and session(at).net.residual
+    assert not at.toggle(key="digits.w.residual").disabled
+    assert any("residual connections" in m.value for m in at.markdown)  # the architecture caption says so
+    at.button(key="digits.step_button").click().run()
+    assert session(at).step == 1 and not session(at).diverged
+    at.toggle(key="digits.w.residual").set_value(False).run()
+    assert not session(at).net.residual and at.query_params["residual"] in ("0", ["0"])
+    at.toggle(key="digits.w.residual").set_value(True).run()
+    assert session(at).net.residual and at.query_params["residual"] in ("1", ["1"])
+    again = open_digits(**{k: at.query_params[k] for k in at.query_params})
+    assert again.toggle(key="digits.w.residual").value is True and session(again).net.residual
+
+
+def test_residual_toggle_is_off_and_says_why_with_one_hidden_layer():
+    at = open_digits()
+    toggle = at.toggle(key="digits.w.residual")
+    assert toggle.value is False and toggle.disabled and "at least 3 hidden layers" in toggle.help
+    assert not session(at).net.residual

@@ -123,7 +123,7 @@ def gradient_figure(
         y=names, x=log_safe(norms), orientation="h", text=text, textposition="outside",
         cliponaxis=False, showlegend=False, marker_color=[layer_colour(l) for l in range(1, L + 1)],
         hovertemplate="%{y}<br>||dW|| = %{x:.3g}<extra></extra>", name="||dW|| now",
-        textfont={"size": small}, constraintext="none",
+        textfont={"size": small + 1}, constraintext="none",  # 14 px, 17 px with big
     )]
     for l in range(1, L + 1):
         traces.append(go.Scatter(

@@ -3,6 +3,9 @@
 Pure: NumPy arrays in, ``plotly.graph_objects.Figure`` out, each built in one call (they are
 redrawn live). Image grids are one heatmap of 8×8 tiles separated by empty (NaN) cells, with
 the labels as annotations — one trace instead of dozens of subplots.
+
+Chart text is ≥ 14 px (the labels over the tiles included), ≥ 16 px with ``big`` (presentation
+mode: read from the back of a room on a 1280×720 projector).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import DIVERGING_SCALE, class_colour, layout
+from .style import DIVERGING_SCALE, class_colour, font_sizes, layout
 
 SIDE = 8  # the images are 8×8 pixels
 INK_SCALE = [[0.0, "#ffffff"], [1.0, "#101418"]]  # pixel 0 white paper, 1 black ink
@@ -26,33 +29,35 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
     return matrix
 
 
-def confusion_figure(matrix: np.ndarray, height: int = 460, title: str | None = None) -> go.Figure:
+def confusion_figure(matrix: np.ndarray, height: int = 460, title: str | None = None, big: bool = False) -> go.Figure:
     """The confusion matrix as coloured cells with their counts: green diagonal (right answers),
     red elsewhere (mistakes, darker = more); empty cells are zeros."""
+    size, _ = font_sizes(big)
     k = matrix.shape[0]
     diagonal = np.eye(k, dtype=bool)
     labels = [str(c) for c in range(k)]
     total = int(matrix.sum())
     right = int(np.trace(matrix))
-    title = title or f"Confusion matrix: {right} of {total} test images right"
+    # presentation mode: a shorter title at the larger size (the long one ran off a phone)
+    title = title or f"Confusion matrix: {right} of {total}{'' if big else ' test images'} right"
     traces = []
     for mask, scale, name in ((diagonal, RIGHT_SCALE, "right"), (~diagonal, WRONG_SCALE, "wrong")):
         z = np.where(mask & (matrix > 0), matrix, np.nan).astype(np.float32)
         text = np.where(mask & (matrix > 0), matrix.astype(str), "")
         top = float(np.nanmax(z)) if np.isfinite(z).any() else 1.0
         traces.append(go.Heatmap(
-            x=labels, y=labels, z=z, text=text, texttemplate="%{text}", textfont={"size": 14 if k > 4 else 20},
+            x=labels, y=labels, z=z, text=text, texttemplate="%{text}", textfont={"size": size if k > 4 else int(size * 1.4)},
             colorscale=scale, zmin=0.0, zmax=max(top, 1.0), showscale=False, xgap=2, ygap=2, name=name,
             hovertemplate="true %{y}, predicted %{x}: %{z} images<extra>" + name + "</extra>",
         ))
     return go.Figure(traces, layout(
-        title, height,
+        title, height, big,
         xaxis={"title": {"text": "predicted digit"}, "type": "category", "side": "bottom", "constrain": "domain",
                "showgrid": False},
         yaxis={"title": {"text": "true digit"}, "type": "category", "autorange": "reversed",
                "scaleanchor": "x", "constrain": "domain", "showgrid": False},
         plot_bgcolor="#f1f3f5",
-        margin={"l": 70, "r": 20, "t": 50, "b": 55},
+        margin={"l": int(4.7 * size), "r": 20, "t": int(2.2 * size + 17), "b": int(3.7 * size)},
     ))
 
 
@@ -86,13 +91,16 @@ def sample_images_figure(
     confidence: np.ndarray,
     columns: int = 8,
     height: int = 380,
-    title: str = "Test images: the network's answer and the truth",
+    title: str | None = None,
     datarevision: int | None = None,
+    big: bool = False,
 ) -> go.Figure:
     """Test images (n, 64) with the predicted digit, its confidence and the true digit above
     each; mistakes in red with a red frame."""
+    title = title or ("Test images: answer and truth" if big else "Test images: the network's answer and the truth")
     images = np.asarray(images, dtype=np.float32).reshape(-1, SIDE, SIDE)
-    gap_x, gap_y = 2, 6
+    size, small = font_sizes(big)
+    gap_x, gap_y = 2, 7  # two lines of labels above each tile
     canvas = _tiles(images, columns, gap_x, gap_y, top=gap_y)
     annotations, shapes = [], []
     for i, (t, p, conf) in enumerate(zip(true, predicted, confidence)):
@@ -102,7 +110,7 @@ def sample_images_figure(
         colour = WRONG if wrong else RIGHT
         annotations.append({
             "x": x0 + SIDE / 2 - 0.5, "y": y0 - 0.6, "xref": "x", "yref": "y", "showarrow": False,
-            "yanchor": "bottom", "font": {"size": 12, "color": colour},
+            "yanchor": "bottom", "font": {"size": small + 1, "color": colour},
             "text": f"<b>{int(p)}</b> {conf:.0%}<br>true {int(t)}" + (" ✗" if wrong else " ✓"),
         })
         if wrong:
@@ -110,7 +118,8 @@ def sample_images_figure(
                            "y0": y0 - 0.7, "y1": y0 + SIDE - 0.3, "line": {"color": WRONG, "width": 3}})
     heat = go.Heatmap(z=canvas, colorscale=INK_SCALE, zmin=0.0, zmax=1.0, showscale=False, hoverinfo="skip")
     return go.Figure([heat], layout(
-        title, height, annotations=annotations, shapes=shapes, margin={"l": 10, "r": 10, "t": 45, "b": 10},
+        title, height, big, annotations=annotations, shapes=shapes,
+        margin={"l": 10, "r": 10, "t": int(2.2 * size + 12), "b": 10},
         datarevision=datarevision, **_square_axes(canvas),
     ))
 
@@ -121,13 +130,16 @@ def unit_weights_figure(
     title: str = "What each hidden unit looks for: its 64 weights as an 8×8 image",
     labels: list[str] | None = None,
     datarevision: int | None = None,
+    big: bool = False,
 ) -> go.Figure:
     """Each row of W (n_units, 64) as an 8×8 tile, scaled by its own largest |weight|: blue
     pixels push the unit up when inked, orange ones push it down. ``labels``: a name per tile
-    (default "unit 1", "unit 2", …; only drawn for up to 32 tiles)."""
+    (default "unit 1", "unit 2", …, with ``big`` just "1", "2", … so that the larger labels do
+    not run into each other; only drawn for up to 32 tiles)."""
     W = np.asarray(W, dtype=float)
+    size, small = font_sizes(big)
     n = W.shape[0]
-    labels = labels or [f"unit {i + 1}" for i in range(n)]
+    labels = labels or [f"{'' if big else 'unit '}{i + 1}" for i in range(n)]
     columns = min(n, int(np.ceil(np.sqrt(n * 1.2))))  # about square: the tiles get as big as they can
     scale = np.abs(W).max(axis=1, keepdims=True)
     tiles = (W / np.where(scale > 0, scale, 1.0)).reshape(n, SIDE, SIDE)
@@ -140,36 +152,41 @@ def unit_weights_figure(
             r, c = divmod(i, columns)
             annotations.append({
                 "x": c * (SIDE + 1) + SIDE / 2 - 0.5, "y": gap_y + r * (SIDE + gap_y) - 0.6, "xref": "x", "yref": "y",
-                "text": labels[i], "showarrow": False, "yanchor": "bottom", "font": {"size": 11},
+                "text": labels[i], "showarrow": False, "yanchor": "bottom", "font": {"size": small + 1},
             })
     heat = go.Heatmap(
         z=canvas, colorscale=DIVERGING_SCALE, zmin=-1.0, zmax=1.0, hoverinfo="skip",
         colorbar={"title": {"text": "weight ÷ unit's max |w|", "side": "right"}, "len": 0.9, "thickness": 12,
-                  "tickvals": [-1, 0, 1], "ticktext": ["−max", "0", "+max"]},
+                  "tickvals": [-1, 0, 1], "ticktext": ["−max", "0", "+max"], "tickfont": {"size": small + 1}},
     )
     return go.Figure([heat], layout(
-        title, height, annotations=annotations, margin={"l": 10, "r": 10, "t": 45, "b": 10},
+        title, height, big, annotations=annotations, margin={"l": 10, "r": 10, "t": int(2.2 * size + 12), "b": 10},
         datarevision=datarevision, **_square_axes(canvas),
     ))
 
 
 def embedding_figure(points: np.ndarray, labels: np.ndarray, title: str, height: int = 420,
-                     n_classes: int | None = None) -> go.Figure:
+                     n_classes: int | None = None, big: bool = False) -> go.Figure:
     """A 2-D map of hidden-layer features (m, 2), one coloured trace per true digit (so the
     legend can hide a digit), the digit written on hover. Axes carry no units: only distances
-    between points mean something."""
+    between points mean something.
+
+    SVG ``scatter``, not WebGL: at most ``teaching.digits.MAX_POINTS`` (600) points, which the
+    live charts' cartesian Plotly bundle draws in milliseconds."""
+    size, _ = font_sizes(big)
     labels = np.asarray(labels, dtype=int)
     classes = range(n_classes) if n_classes else np.unique(labels)
     traces = []
     for k in classes:
         where = labels == k
-        traces.append(go.Scattergl(
+        traces.append(go.Scatter(
             x=points[where, 0], y=points[where, 1], mode="markers", name=f"digit {k}",
-            marker={"size": 7, "color": class_colour(int(k)), "line": {"width": 0.5, "color": "white"}},
+            marker={"size": 9 if big else 7, "color": class_colour(int(k)), "line": {"width": 0.5, "color": "white"}},
             hovertemplate=f"true digit {k}<extra></extra>",
         ))
     hidden = {"showticklabels": False, "zeroline": False, "showgrid": False, "title": {"text": ""}}
     return go.Figure(traces, layout(
-        title, height, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"itemsizing": "constant"},
+        title, height, big, xaxis=hidden, yaxis={**hidden, "scaleanchor": "x"},
+        margin={"l": 10, "r": 10, "t": int(2.2 * size + 17), "b": 10},
+        legend={"itemsizing": "constant", "font": {"size": size}},
     ))

@@ -3,6 +3,10 @@
 The page reuses the Playground's machinery: the same ``Settings`` (with dataset "digits01" or
 "digits10"), the same ``TrainingSession`` and the same transport controls and live fragment
 (``live.py``). Session-state keys start with "digits.".
+
+Presentation mode (``present=1`` in the link, the page's "Presentation" switch) works as the
+Gradients lab's: ``layout.presentation_style``, the settings collapsed, no captions, and
+``big=True`` for every figure (chart text ≥ 16 px) with taller charts.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from ..sessions import session_for
 from ..settings_ui import (
     INIT_LABELS,
     activation_label,
+    fix_widgets,
     hidden_layers_field,
     load_settings,
     next_weight_seed,
@@ -51,7 +56,11 @@ LIMITS = {
     "test_ratio": replace(FIELDS["test_ratio"], low=0.1),
 }
 SAMPLE_SIZE = 24  # test images in the grid
-GRID_HEIGHT = 440
+PRESENT = KEYS.key("present")
+# The views' heights: normal, and presentation mode (``big``). In presentation mode at 1280×720
+# the cost and gradient charts stacked beside the confusion matrix fill the screen under the
+# counter, and the two image grids fill it again one scroll further down.
+HEIGHTS = {"cost": (270, 280), "gradients": (270, 280), "confusion": (560, 576), "grid": (440, 600)}
 IMAGES_EVERY = 2  # rebuild the two image grids every n-th tick while playing
 SAMPLE_MODES = {"sample": "a fixed sample", "mistakes": "mistakes first"}
 
@@ -103,10 +112,7 @@ def settings_sidebar(settings: Settings) -> Settings:
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
                                key=seed_widget(KEYS.widget("initializer"), settings.initializer))
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("weight_seed"), settings.weight_seed))
-    batch_norm = sb.toggle("Batch normalization", key=seed_widget(KEYS.widget("batch_norm"), settings.batch_norm),
-                           help="Normalize every hidden layer's z over the batch of images, then scale by a learned "
-                                "γ and shift by a learned β, before the activation (no effect without a hidden "
-                                "layer; needs at least 2 images per batch).")
+    fixes = fix_widgets(PREFIX, settings, hidden_sizes)  # batch norm; residual skips (e.g. 32,32,32)
 
     training = training_widgets(PREFIX, settings, batch_help="Images per update. Mini-batches (e.g. 32) "
                                 "learn all 10 digits much faster.")
@@ -114,7 +120,7 @@ def settings_sidebar(settings: Settings) -> Settings:
         return settings.replace(
             dataset=dataset, test_ratio=float(test_ratio), data_seed=int(data_seed), features=(),
             hidden_sizes=hidden_sizes, activation=activation, initializer=initializer, weight_seed=int(weight_seed),
-            batch_norm=bool(batch_norm), **training,
+            **fixes, **training,
         )
     except ValueError as error:  # fine alone, not together (batch norm with one image per batch)
         sb.error(f"Settings not changed: {error}.")
@@ -131,9 +137,24 @@ def architecture_caption(session: TrainingSession) -> str:
     parts = f"{weights:,} weights + {biases} bias{'es' if biases > 1 else ''}"
     if scales:
         parts += f" + {scales} γ, β (batch norm)"
+    if session.net.residual:
+        parts += ", residual connections (no parameters)"
     return (f"**Network {' → '.join(str(k) for k in n)}** ({session.output_activation} output) · "
             f"**{weights + biases + scales:,} parameters** = {parts} · "
             f"{info.label}: {session.m_train:,} training and {len(session.y_test):,} test images")
+
+
+def sample_mode() -> str:
+    """Which test images the grid shows (the "Test images" control's value, also before it is drawn)."""
+    return st.session_state.get(KEYS.key("sample_mode")) or "sample"
+
+
+def options_row(session: TrainingSession) -> None:
+    """The "Test images" choice and what the network is (layer sizes, parameters, data)."""
+    options = st.columns([1.2, 2.8], vertical_alignment="center")
+    options[0].segmented_control("Test images", list(SAMPLE_MODES), format_func=SAMPLE_MODES.get, default="sample",
+                                 key=KEYS.key("sample_mode"))
+    options[1].markdown(architecture_caption(session))
 
 
 def predictions(session: TrainingSession) -> tuple[np.ndarray, np.ndarray]:
@@ -167,77 +188,116 @@ def header(session: TrainingSession) -> dict:
         ["learning rate", f"{session.learning_rate:.3g}"]]}
 
 
-def _images_figure(session: TrainingSession, sample_mode: str):
+def presentation() -> bool:
+    """Presentation mode: ``present=1`` in the link on the first visit, then the page's switch
+    (whose key this is); the page keeps it in the link."""
+    if PRESENT not in st.session_state:
+        st.session_state[PRESENT] = st.query_params.get("present") == "1"
+    return st.session_state[PRESENT]
+
+
+def presentation_switch() -> None:
+    with st.container(key=layout.PRESENT_SWITCH):  # left out on a phone (layout.css)
+        st.toggle("Presentation", key=PRESENT,
+                  help="Hides the settings and enlarges the charts and text for a projector; it is kept in the link.")
+
+
+def _height(view: str, big: bool) -> int:
+    return HEIGHTS[view][big]
+
+
+def _cost_figure(session: TrainingSession, big: bool):
+    h = session.history
+    return cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"), h.column("train_metric"),
+                       h.column("test_metric"), "accuracy", height=_height("cost", big), big=big)
+
+
+def _gradient_figure(session: TrainingSession, big: bool):
+    stats, h = session.latest_stats, session.history
+    return gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"), stats.saturated_fraction,
+                           stats.dead_fraction, height=_height("gradients", big), big=big)
+
+
+def _confusion_figure(session: TrainingSession, big: bool, predicted: np.ndarray | None = None):
+    predicted = predictions(session)[0] if predicted is None else predicted
+    return confusion_figure(confusion_matrix(session.y_test, predicted, session.n_classes),
+                            height=_height("confusion", big), big=big)
+
+
+def _images_figure(session: TrainingSession, sample_mode: str, big: bool = False):
     predicted, confidence = predictions(session)
     shown = sample_indices(session, predicted, confidence, sample_mode)
     return sample_images_figure(session.points_test[shown], session.y_test[shown], predicted[shown], confidence[shown],
-                                columns=6, height=GRID_HEIGHT, datarevision=session.step)
+                                columns=6, height=_height("grid", big), datarevision=session.step, big=big)
 
 
-def live_view(sample_mode: str = "sample"):
-    """What the live socket streams for this page: new cost points and gradients often; the
-    confusion matrix, test images and first-layer weights (whole figures) a few times a second."""
-    def view(session: TrainingSession) -> LiveView:
-        return LiveView(header=header, charts=(
-            cost_chart(KEYS.key("cost")), gradient_chart(KEYS.key("gradients")),
-            figure_chart(KEYS.key("confusion"), lambda s: confusion_figure(
-                confusion_matrix(s.y_test, predictions(s)[0], s.n_classes), height=560), interval=0.4),
-            figure_chart(KEYS.key("images"), lambda s: _images_figure(s, sample_mode), interval=1.0),
-            figure_chart(KEYS.key("units"), _units_figure, interval=1.0),
-        ), step_updates=lambda s: live.step_updates(PREFIX, s))
-    return view
-
-
-def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample") -> None:
-    """Counter and metrics; cost, gradients, confusion matrix, test images, first-layer weights."""
-    with st.container(key=layout.METRICS):
-        live.counter_row(PREFIX, header(session))
-    live.divergence_notice(session)
-
-    predicted, confidence = predictions(session)
-    h = session.history
-    left, right = st.columns(2)
-    with left:
-        live_chart(cost_figure(h.column("step"), h.column("train_cost"), h.column("test_cost"),
-                               h.column("train_metric"), h.column("test_metric"), "accuracy", height=270),
-                   key=KEYS.key("cost"), revision=session.step)
-        st.caption("Cost (solid) should fall and accuracy (dotted) rise; a test curve that turns up while "
-                   "the training curve keeps falling means overfitting.")
-        stats = session.latest_stats
-        live_chart(gradient_figure(stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"),
-                                   stats.saturated_fraction, stats.dead_fraction, height=270),
-                   key=KEYS.key("gradients"), revision=session.step)
-        st.caption("How big each layer's gradient is (log scale): bars far lower on the input side mean "
-                   "those layers barely learn.")
-    with right:
-        matrix = confusion_matrix(session.y_test, predicted, session.n_classes)
-        live_chart(confusion_figure(matrix, height=560), key=KEYS.key("confusion"), revision=session.step)
-        st.caption("Each row is a true digit, each column the network's answer: green on the diagonal = "
-                   "right, red elsewhere = which digits it mixes up.")
-
-    left, right = st.columns(2)
-    # The image grids change slowly and are the largest figures: rebuild them every
-    # IMAGES_EVERY-th tick while playing (an unchanged ``datarevision`` lets Plotly skip them).
-    fresh = tick % IMAGES_EVERY == 0 or KEYS.key("images_fig") not in st.session_state
-    with left:
-        if fresh:
-            st.session_state[KEYS.key("images_fig")] = _images_figure(session, sample_mode)
-        live_chart(st.session_state[KEYS.key("images_fig")], key=KEYS.key("images"), revision=session.step)
-        st.caption("Bold: the network's answer and how sure it is; below: the true digit. Red frames are "
-                   "mistakes.")
-    with right:
-        if fresh:
-            st.session_state[KEYS.key("units_fig")] = _units_figure(session)
-        live_chart(st.session_state[KEYS.key("units_fig")], key=KEYS.key("units"), revision=session.step)
-        st.caption("Each tile is one first-layer unit's weights on the 64 pixels: ink on blue pixels "
-                   "raises it, ink on orange lowers it. Patterns appear as it learns.")
-
-
-def _units_figure(session: TrainingSession):
+def _units_figure(session: TrainingSession, big: bool = False):
     W1 = session.net.W[1]
     if session.net.L == 1:  # no hidden layer: the first layer is the output layer
         labels = [f"digit {k}" for k in range(W1.shape[0])] if W1.shape[0] > 1 else ["P(digit 1)"]
         title = "Each output unit's 64 weights, as 8×8"
     else:
         labels, title = None, "Each hidden unit's 64 weights, as 8×8"
-    return unit_weights_figure(W1, height=GRID_HEIGHT, title=title, labels=labels, datarevision=session.step)
+    return unit_weights_figure(W1, height=_height("grid", big), title=title, labels=labels, datarevision=session.step,
+                               big=big)
+
+
+def live_view(sample_mode: str = "sample", big: bool = False):
+    """What the live socket streams for this page: new cost points and gradients often; the
+    confusion matrix, test images and first-layer weights (whole figures) a few times a second.
+    ``big``: presentation mode."""
+    def view(session: TrainingSession) -> LiveView:
+        return LiveView(header=header, charts=(
+            cost_chart(KEYS.key("cost")), gradient_chart(KEYS.key("gradients")),
+            figure_chart(KEYS.key("confusion"), lambda s: _confusion_figure(s, big), interval=0.4),
+            figure_chart(KEYS.key("images"), lambda s: _images_figure(s, sample_mode, big), interval=1.0),
+            figure_chart(KEYS.key("units"), lambda s: _units_figure(s, big), interval=1.0),
+        ), step_updates=lambda s: live.step_updates(PREFIX, s))
+    return view
+
+
+def render_views(session: TrainingSession, tick: int, sample_mode: str = "sample", big: bool = False) -> None:
+    """Counter and metrics; cost, gradients, confusion matrix, test images, first-layer weights.
+
+    ``big`` (presentation mode): chart text ≥ 16 px, taller charts, and no captions (the
+    teacher explains)."""
+    with st.container(key=layout.METRICS):
+        live.counter_row(PREFIX, header(session))
+    live.divergence_notice(session)
+
+    def caption(text: str) -> None:
+        if not big:
+            st.caption(text)
+
+    predicted, _ = predictions(session)
+    left, right = st.columns(2)
+    with left:
+        live_chart(_cost_figure(session, big), key=KEYS.key("cost"), revision=session.step)
+        caption("Cost (solid) should fall and accuracy (dotted) rise; a test curve that turns up while "
+                "the training curve keeps falling means overfitting.")
+        live_chart(_gradient_figure(session, big), key=KEYS.key("gradients"), revision=session.step)
+        caption("How big each layer's gradient is (log scale): bars far lower on the input side mean "
+                "those layers barely learn.")
+    with right:
+        live_chart(_confusion_figure(session, big, predicted), key=KEYS.key("confusion"), revision=session.step)
+        caption("Each row is a true digit, each column the network's answer: green on the diagonal = "
+                "right, red elsewhere = which digits it mixes up.")
+
+    left, right = st.columns(2)
+    # The image grids change slowly and are the largest figures: rebuild them every
+    # IMAGES_EVERY-th tick while playing (an unchanged ``datarevision`` lets Plotly skip them),
+    # and whenever presentation mode was switched.
+    fresh = tick % IMAGES_EVERY == 0 or st.session_state.get(KEYS.key("images_big")) != big
+    st.session_state[KEYS.key("images_big")] = big
+    with left:
+        if fresh or KEYS.key("images_fig") not in st.session_state:
+            st.session_state[KEYS.key("images_fig")] = _images_figure(session, sample_mode, big)
+        live_chart(st.session_state[KEYS.key("images_fig")], key=KEYS.key("images"), revision=session.step)
+        caption("Bold: the network's answer and how sure it is; below: the true digit. Red frames are "
+                "mistakes.")
+    with right:
+        if fresh or KEYS.key("units_fig") not in st.session_state:
+            st.session_state[KEYS.key("units_fig")] = _units_figure(session, big)
+        live_chart(st.session_state[KEYS.key("units_fig")], key=KEYS.key("units"), revision=session.step)
+        caption("Each tile is one first-layer unit's weights on the 64 pixels: ink on blue pixels "
+                "raises it, ink on orange lowers it. Patterns appear as it learns.")

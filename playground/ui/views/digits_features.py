@@ -3,7 +3,8 @@ a hidden layer's activations on the test images, before and after training, side
 
 The maps are drawn on request (t-SNE takes seconds) with a progress bar and a timer, and kept in
 a per-session ``EmbeddingCache`` keyed on the trained state, so redrawing the page or switching
-between layers and methods already computed costs nothing.
+between layers and methods already computed costs nothing. The maps are live charts (SVG
+scatter, ≤ 600 points): ``st.plotly_chart`` would load Streamlit's own full Plotly (~1.2–1.5 s).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ...plots.digits import embedding_figure
 from ...teaching.digits import MAX_POINTS, METHODS, EmbeddingCache, agreement_sentence
 from ...training import TrainingSession
 from ..keys import DIGITS
+from ..live_chart import live_chart
 
 KEYS = DIGITS
 
@@ -30,8 +32,9 @@ def _request() -> None:
     st.session_state[KEYS.key("features.requested")] = True
 
 
-def features_section(session: TrainingSession, playing: bool) -> None:
-    """Layer and method pickers, the Draw button, and the two maps with their numbers."""
+def features_section(session: TrainingSession, playing: bool, big: bool = False) -> None:
+    """Layer and method pickers, the Draw button, and the two maps with their numbers
+    (``big``: presentation mode, chart text ≥ 16 px)."""
     st.header("Hidden-layer features: do the digits cluster?")
     st.markdown(
         "Every test image gives one vector of activations A[l] at a hidden layer. Project those vectors to "
@@ -64,12 +67,14 @@ def features_section(session: TrainingSession, playing: bool) -> None:
         st.caption(f"Showing {METHODS[after.method]} of layer {after.layer} at update {step:,}; press **Draw the "
                    "maps** for the current choice and state.")
     left, right = st.columns(2)
-    n_classes = session.n_classes
-    left.plotly_chart(embedding_figure(before.points, before.labels, f"Before training: layer {before.layer}, "
-                                       f"{METHODS[before.method]}", n_classes=n_classes), key=KEYS.key("features.before"))
-    right.plotly_chart(embedding_figure(after.points, after.labels, f"After {step:,} update{'s' * (step != 1)}: layer "
-                                        f"{after.layer}, {METHODS[after.method]}", n_classes=n_classes),
-                       key=KEYS.key("features.after"))
+    n_classes, height = session.n_classes, 520 if big else 420
+    with left:
+        live_chart(embedding_figure(before.points, before.labels, f"Before training: layer {before.layer}, "
+                                    f"{METHODS[before.method]}", height, n_classes, big), key=KEYS.key("features.before"))
+    with right:
+        live_chart(embedding_figure(after.points, after.labels, f"After {step:,} update{'s' * (step != 1)}: layer "
+                                    f"{after.layer}, {METHODS[after.method]}", height, n_classes, big),
+                   key=KEYS.key("features.after"), revision=step)
     st.markdown(agreement_sentence(before, after, step))
     if after.method == "pca":
         st.caption(f"The two PCA axes keep {before.explained:.0%} (before) and {after.explained:.0%} (after) of "
