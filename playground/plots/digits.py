@@ -134,12 +134,12 @@ def unit_weights_figure(
 ) -> go.Figure:
     """Each row of W (n_units, 64) as an 8×8 tile, scaled by its own largest |weight|: blue
     pixels push the unit up when inked, orange ones push it down. ``labels``: a name per tile
-    (default "unit 1", "unit 2", …, with ``big`` just "1", "2", … so that the larger labels do
-    not run into each other; only drawn for up to 32 tiles)."""
+    (default the unit's number: "unit 10unit 11" ran together on a phone; only drawn for up
+    to 32 tiles)."""
     W = np.asarray(W, dtype=float)
     size, small = font_sizes(big)
     n = W.shape[0]
-    labels = labels or [f"{'' if big else 'unit '}{i + 1}" for i in range(n)]
+    labels = labels or [str(i + 1) for i in range(n)]
     columns = min(n, int(np.ceil(np.sqrt(n * 1.2))))  # about square: the tiles get as big as they can
     scale = np.abs(W).max(axis=1, keepdims=True)
     tiles = (W / np.where(scale > 0, scale, 1.0)).reshape(n, SIDE, SIDE)
