@@ -6,6 +6,12 @@ import numpy as np
 
 from playground.plots.boundary import boundary_surface_figure, legend_html, plane_title
 from playground.plots.curves import cost_figure, gradient_figure
+from playground.plots.digits import (
+    confusion_figure,
+    confusion_matrix,
+    sample_images_figure,
+    unit_weights_figure,
+)
 from playground.plots.network import MAX_EDGES, network_figure, strongest_edges
 from playground.plots.style import compact_number
 
@@ -130,3 +136,29 @@ def test_gradients_lab_figures_keep_projector_text_in_presentation_mode():
     for fig in figures:
         assert _smallest_text(fig) >= 16, fig.layout.title.text
     assert _smallest_text(gradient_profile_figure(norms, norms)) < 16  # normal size stays as it was
+
+
+def _digit_text_sizes(fig) -> list[float]:
+    """Every text size a Digits figure draws: axes, title, cell counts, tile labels, colour bar."""
+    layout = fig.layout
+    sizes = [layout.font.size, layout.title.font.size, *(a.font.size for a in layout.annotations)]
+    for trace in fig.data:
+        if trace.type == "heatmap" and trace.texttemplate:
+            sizes.append(trace.textfont.size)
+        if trace.type == "heatmap" and trace.showscale is not False and trace.colorbar.tickfont.size:
+            sizes.append(trace.colorbar.tickfont.size)
+    return sizes
+
+
+def test_digits_figures_are_readable_and_bigger_for_a_projector():
+    rng = np.random.default_rng(0)
+    for big, smallest in ((False, 14), (True, 16)):
+        figures = [
+            confusion_figure(confusion_matrix(rng.integers(0, 10, 200), rng.integers(0, 10, 200), 10), big=big),
+            sample_images_figure(rng.random((24, 64)), np.arange(24) % 10, (np.arange(24) + 1) % 10,
+                                 np.full(24, 0.5), columns=6, big=big),
+            unit_weights_figure(rng.standard_normal((32, 64)), big=big),
+        ]
+        for fig in figures:
+            assert min(_digit_text_sizes(fig)) >= smallest, (fig.layout.title.text, big)
+    assert len(confusion_figure(np.eye(10, dtype=int) * 5, big=True).layout.title.text) <= 32  # fits a phone at 23 px
