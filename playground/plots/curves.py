@@ -43,7 +43,10 @@ def cost_figure(
     grid = {"showgrid": True, "gridcolor": "#eee", "zeroline": False}
     return go.Figure(traces, layout(
         "Cost and " + metric_name, height, big,
-        xaxis={"title": {"text": "update"}, "rangemode": "tozero", "nticks": 6, "tickformat": "~s", **grid},
+        # At update 0 alone the axis spanned 0…1 in fractions ("200m"), tilted onto its title on a phone;
+        # 0…9 (not 10) keeps a tick off the corner where the accuracy axis writes "0%".
+        xaxis={"title": {"text": "update"}, "rangemode": "tozero", "autorangeoptions": {"include": [0, 9]}, "nticks": 6,
+               "tickformat": "~s", **grid},
         yaxis={"title": {"text": "cost J (solid)"}, "rangemode": "tozero", "nticks": 5, "ticklabelstandoff": 4, **grid},
         yaxis2={"title": {"text": f"{metric_name} (dotted)"}, "range": [low, 1.02], "overlaying": "y", "side": "right",
                 "showgrid": False, "tickmode": "array", "tickvals": ticks.tolist(), "ticklabelstandoff": 4,
@@ -149,7 +152,7 @@ def gradient_figure(
                "ticktext": ticktext, "ticklabelstandoff": 4},
         # "2k", never rotated: Plotly turned "2000 4000 6000" on end, onto the axis title
         xaxis2={"domain": [0.62, 1], "title": {"text": "update"}, "rangemode": "tozero", "anchor": "y2", "nticks": 5,
-                "tickformat": "~s", "tickangle": 0},
+                "autorangeoptions": {"include": [0, 9]}, "tickformat": "~s", "tickangle": 0},
         yaxis2={"anchor": "x2", "range": [bottom, top], "ticklabelstandoff": 6, **log_axis},
         bargap=0.25,
         margin=margin,
