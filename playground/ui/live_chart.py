@@ -4,7 +4,9 @@
 2-core machine, four charts redrawn that way held the Playground at ~1–2 frames/s and delayed
 Pause by seconds. This small Streamlit custom component (components v2, no iframe; its JavaScript is
 ``live_chart.js``, with the DOM names of ``dom.py``) keeps one Plotly graph per key and hands it each new figure with ``Plotly.react``, which
-only patches what changed.
+only patches what changed. Charts drawn once use it too (the Perceptron page, the Activation
+explorer, Inside a step, the Gradients lab's comparisons): a tab's first ``st.plotly_chart``
+loads Streamlit's own, full Plotly, ~1.2–1.5 s of opening such a page.
 
 Plotly.js is the *cartesian* bundle of the same plotly.js version the pinned ``plotly`` package
 carries (``vendor/plotly-cartesian.min.js``, MIT, from the npm package
@@ -100,7 +102,7 @@ def _json_and_types(fig: go.Figure | dict) -> tuple[str, set[str], int | None]:
 
 def live_chart(fig: go.Figure | dict, key: str, revision: int = 0, overlay: go.Figure | dict | None = None,
                pace: bool = False, frames: list[tuple[int, np.ndarray]] | None = None,
-               animate: bool = False) -> None:
+               animate: bool = False, width: str = "stretch") -> None:
     """Draw ``fig`` (a ``go.Figure`` or a figure dict: ``figure_spec``, ``to_plotly_json()``);
     on later calls with the same key, update the same chart in place.
 
@@ -113,6 +115,9 @@ def live_chart(fig: go.Figure | dict, key: str, revision: int = 0, overlay: go.F
     one after another (≤ 10/s) before ``fig``: several frames per round trip to the server.
     ``animate`` (while playing) queues them behind what is still being shown; otherwise the
     chart jumps straight to ``fig``.
+
+    ``width``: "stretch" fills the container; "content" is the figure's own ``layout.width``
+    (small figures side by side, e.g. Inside a step's matrices), never wider than the container.
     """
     ensure_plotly_js()
     figure, types, height = _json_and_types(fig)
@@ -121,7 +126,8 @@ def live_chart(fig: go.Figure | dict, key: str, revision: int = 0, overlay: go.F
     if unknown:
         raise ValueError(f"live_chart draws with Plotly's cartesian bundle, which has no {sorted(unknown)} "
                          "traces: draw this figure with st.plotly_chart")
-    _component(key=key, height="content", data={
+    size = fig.layout.width if isinstance(fig, go.Figure) else fig["layout"].get("width")
+    _component(key=key, height="content", width=int(size) if width == "content" and size else "stretch", data={
         "key": key,
         "figure": figure,
         "overlay": overlay_json,
