@@ -13,10 +13,8 @@ from playground.plots.activations import activation_figure, softmax_figure, spre
 from playground.teaching.activations import DEPTH, layer_inputs, spread_sentence
 from playground.ui.exercises import exercises_help
 from playground.ui.keys import ACTIVATIONS as KEYS
+from playground.ui.live_chart import live_chart
 from playground.ui.routing import ensure_app_router
-
-CHART_CONFIG = {"displayModeBar": False}
-
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -59,7 +57,7 @@ for i, (name, activation) in enumerate(ACTIVATIONS.items()):
         st.subheader(activation.title)
         st.latex(activation.latex)
         st.latex(activation.latex_grad)
-        st.plotly_chart(activation_chart(name, low, high), config=CHART_CONFIG, key=KEYS.key("figure." + name))
+        live_chart(activation_chart(name, low, high), key=KEYS.key("figure." + name))
         st.caption(ACTIVATIONS[name].note)
 
 @st.fragment
@@ -80,8 +78,8 @@ def softmax_section() -> None:
     exponentials = " + ".join(f"e^{{{v:.1f}}}" for v in logits)
     st.latex(SOFTMAX_LATEX + r",\qquad \hat y_1 = \frac{e^{" + f"{logits[0]:.1f}" + "}}{"
              + exponentials + "} = " + f"{probabilities[0]:.3f}")
-    st.plotly_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
-                    config=CHART_CONFIG, key=KEYS.key("figure.softmax"))
+    live_chart(softmax_figure(logits, probabilities, labels=("class 1", "class 2", "class 3")),
+               key=KEYS.key("figure.softmax"))
     st.caption(
         f"The probabilities sum to {probabilities.sum():.3f}. Adding the same number to every logit changes "
         "nothing (only differences between logits matter); with two classes softmax is the sigmoid of "
@@ -110,8 +108,7 @@ bn_init = c[1].selectbox("Initializer", ("large", "xavier"), key=KEYS.key("bn.in
 bn_layer = c[2].slider("Hidden layer", 1, DEPTH, 5, key=KEYS.key("bn.layer"))
 plain, normed = (spread(bn_activation, bn_init, bn_layer, batch_norm) for batch_norm in (False, True))
 curve = np.linspace(min(-6.0, np.percentile(plain.z, 1)), max(6.0, np.percentile(plain.z, 99)), 241)
-st.plotly_chart(spread_figure(plain.z, normed.z, curve, ACTIVATIONS[bn_activation].fn(curve),
-                              f"What layer {bn_layer}'s {bn_activation} receives"), config=CHART_CONFIG,
-                key=KEYS.key("figure.bn"))
+live_chart(spread_figure(plain.z, normed.z, curve, ACTIVATIONS[bn_activation].fn(curve),
+                         f"What layer {bn_layer}'s {bn_activation} receives"), key=KEYS.key("figure.bn"))
 st.markdown(spread_sentence(bn_activation, bn_layer, plain, normed))
 

@@ -6,6 +6,7 @@ Test modules import these from here; ``conftest.py`` holds only the pytest fixtu
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import subprocess
@@ -14,6 +15,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -110,3 +113,12 @@ def live_figures(at) -> dict[str, dict]:
             data = json.loads(element.proto.json)
             figures[data["key"]] = json.loads(data["figure"])
     return figures
+
+
+def figure_array(value):
+    """A trace's array from a figure's JSON: a plain list, or Plotly's binary form (dtype, bdata, shape)."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
+    return np.asarray(value)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from helpers import figure_array, live_figures
 from streamlit.testing.v1 import AppTest
 
 from playground.engine import ACTIVATIONS, softmax
-from playground.plots.activations import activation_figure, flat_intervals, softmax_figure
+from playground.plots.activations import activation_figure, flat_intervals, softmax_figure, spread_figure
+from playground.plots.style import FONT_FAMILY
 
 ROOT = Path(__file__).resolve().parent.parent
 K = "activations."
@@ -46,8 +48,14 @@ def test_step_is_drawn_with_a_jump_and_an_undefined_slope_at_zero():
 
 def test_figures_are_fixed_height_and_projector_sized():
     z, a, slope, _ = curve("tanh")
-    for fig in (activation_figure(z, a, slope, "tanh"), softmax_figure([2.0, 1.0, 0.1], [0.66, 0.24, 0.1])):
+    spread = spread_figure(np.linspace(-9, 9, 50), np.linspace(-2, 2, 50), z, a, "layer 5")
+    for fig in (activation_figure(z, a, slope, "tanh"), softmax_figure([2.0, 1.0, 0.1], [0.66, 0.24, 0.1]), spread):
         assert fig.layout.height >= 300 and fig.layout.font.size >= 14
+        # drawn by live_chart under plain Plotly's template: the page's font, no text under 14 px
+        assert fig.layout.font.family == FONT_FAMILY
+        assert min(fig.layout.legend.font.size, fig.layout.hoverlabel.font.size, fig.layout.title.font.size) >= 14
+    for fig in (activation_figure(z, a, slope, "tanh"), spread):  # the z title below the tick labels, not on them
+        assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin and fig.layout.legend.yref == "container"
 
 
 def test_softmax_figure_shows_logits_and_probabilities():
@@ -75,14 +83,27 @@ def test_page_shows_all_six_activations_with_formulas_and_notes():
     assert len(at.latex) >= 13  # g and g' for each, and softmax
 
 
+def test_every_chart_is_a_live_chart_with_its_figure():
+    at = open_activations()
+    figures = live_figures(at)
+    assert set(figures) == {K + "figure." + name for name in ACTIVATIONS} | {K + "figure.softmax", K + "figure.bn"}
+    sigmoid = figures[K + "figure.sigmoid"]
+    assert sigmoid["layout"]["title"]["text"].startswith("sigmoid: range")
+    assert len([s for s in sigmoid["layout"]["shapes"] if s["type"] == "rect"]) == 2  # both saturated tails
+    assert np.allclose(figure_array(figures[K + "figure.softmax"]["data"][1]["y"]).sum(), 1.0)
+    assert "What layer 5's tanh receives" in figures[K + "figure.bn"]["layout"]["title"]["text"]
+
+
 def test_z_range_and_logit_sliders_update_the_page():
     at = open_activations()
     at.slider(key=K + "z_range").set_value((-10.0, 10.0)).run()
     assert not at.exception
+    assert live_figures(at)[K + "figure.relu"]["layout"]["xaxis"]["range"] == [-10.0, 10.0]
     at.slider(key=K + "logit1").set_value(0.1).run()
     at.slider(key=K + "logit2").set_value(0.1).run()
     assert "= 0.333" in at.latex[-1].value  # equal logits, equal probabilities
     assert "sum to 1.000" in at.caption[-1].value
+    assert np.allclose(figure_array(live_figures(at)[K + "figure.softmax"]["data"][1]["y"]), 1 / 3, atol=1e-3)
 
 
 def test_too_narrow_a_z_range_falls_back_with_a_warning():

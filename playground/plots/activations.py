@@ -5,7 +5,11 @@ where the slope is (nearly) zero and breaks the curves at jumps (step at 0, ReLU
 with open circles, so a non-differentiable point looks like one. ``softmax_figure`` shows
 logits next to the probabilities softmax turns them into.
 
-Pure: arrays in, ``plotly.graph_objects.Figure`` out. Fixed heights, fonts ≥ 14 px.
+Pure: arrays in, ``plotly.graph_objects.Figure`` out. Fixed heights, fonts ≥ 14 px, and the
+font and margins of ``style.layout``. The page draws them with ``live_chart``: no Streamlit
+theme, and in the app not Plotly's "plotly" template either (importing Streamlit makes its
+"streamlit" template, colours only, the default), so Plotly.js's own defaults apply — e.g. no
+automargin — and every figure sets what it needs itself.
 """
 
 from __future__ import annotations
@@ -16,9 +20,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import layout
+from .style import FONT_SIZE, layout
 
-FONT_SIZE = 15
 HEIGHT = 340
 G_COLOUR = "#1c7ed6"
 DG_COLOUR = "#e8590c"
@@ -96,16 +99,17 @@ def activation_figure(
             fig.add_vrect(x0=lo, x1=hi, fillcolor=SHADE_COLOUR, line_width=0, layer="below")
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=flat_label,
                                  marker=dict(symbol="square", size=16, color=SHADE_COLOUR)))
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=FONT_SIZE + 3)), height=height,
-        font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=80),
+    fig.update_layout(**layout(
+        title, height, margin=dict(l=50, r=20, t=50, b=80),
         # The legend sits at the very bottom of the chart, under the z title (it used to sit on it).
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, x=0, font=dict(size=FONT_SIZE - 1)),
-        hovermode="x unified", plot_bgcolor="white",
-    )
+        hoverlabel=dict(font=dict(size=FONT_SIZE - 1)), hovermode="x unified",
+    ))
     fig.update_xaxes(title=dict(text="z", standoff=4, font=dict(size=FONT_SIZE)), range=[float(z[0]), float(z[-1])],
-                     gridcolor="#e9ecef", zerolinecolor="#adb5bd", fixedrange=True, tickfont=dict(size=FONT_SIZE - 1))
-    fig.update_yaxes(gridcolor="#e9ecef", zerolinecolor="#adb5bd", fixedrange=True, tickfont=dict(size=FONT_SIZE - 1))
+                     gridcolor="#e9ecef", zerolinecolor="#adb5bd", fixedrange=True, tickfont=dict(size=FONT_SIZE - 1),
+                     automargin=True)  # the z title below the tick labels, not on them
+    fig.update_yaxes(gridcolor="#e9ecef", zerolinecolor="#adb5bd", fixedrange=True, tickfont=dict(size=FONT_SIZE - 1),
+                     automargin=True)
     return fig
 
 
@@ -127,8 +131,9 @@ def softmax_figure(logits: np.ndarray, probabilities: np.ndarray, labels: Sequen
     fig.update_yaxes(gridcolor="#e9ecef", fixedrange=True, tickfont=dict(size=FONT_SIZE - 1))
     fig.update_xaxes(fixedrange=True, tickfont=dict(size=FONT_SIZE))
     fig.update_annotations(font=dict(size=FONT_SIZE + 2))
-    fig.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=50, r=20, t=50, b=40),
-                      plot_bgcolor="white", uniformtext=dict(minsize=FONT_SIZE - 1, mode="show"))
+    fig.update_layout(**layout("", height, margin=dict(l=50, r=20, t=50, b=40),
+                               hoverlabel=dict(font=dict(size=FONT_SIZE - 1)), legend=dict(font=dict(size=FONT_SIZE - 1)),
+                               uniformtext=dict(minsize=FONT_SIZE - 1, mode="show")))
     return fig
 
 
@@ -148,9 +153,13 @@ def spread_figure(z_without: np.ndarray, z_with: np.ndarray, z: np.ndarray, g: n
     ]
     return go.Figure(traces, layout(
         title, height, barmode="overlay",
-        xaxis={"title": {"text": "z reaching the activation"}, "range": [low, high]},
-        yaxis={"title": {"text": "share of values"}, "tickformat": ".0%"},
-        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "title": {"text": "g(z)"}},
-        legend={"orientation": "h", "y": -0.25, "x": 0},
+        xaxis={"title": {"text": "z reaching the activation", "standoff": 4}, "range": [low, high], "automargin": True},
+        yaxis={"title": {"text": "share of values"}, "tickformat": ".0%", "automargin": True},
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "zeroline": False, "tickmode": "auto",
+                "title": {"text": "g(z)"}, "automargin": True},
+        # at the very bottom of the chart, under the z title (as activation_figure's)
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0,
+                "font": {"size": FONT_SIZE - 1}},
+        hoverlabel={"font": {"size": FONT_SIZE - 1}},
         margin={"l": 60, "r": 60, "t": 50, "b": 90},
     ))

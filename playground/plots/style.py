@@ -21,6 +21,7 @@ BIG_FONT_SIZE = 20
 # readable from the back of a room on a 1280×720 projector.
 SMALL_FONT_SIZE = 13
 BIG_SMALL_FONT_SIZE = 16
+FONT_FAMILY = "'Source Sans', 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"  # the page's own font
 
 
 def font_sizes(big: bool = False) -> tuple[int, int]:
@@ -53,7 +54,7 @@ def layout(title: str, height: int, big: bool = False, **overrides) -> dict:
     spec = {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top", "yref": "container",
                   "font": {"size": size + 3}},
-        "font": {"size": size, "family": "'Source Sans', 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"},
+        "font": {"size": size, "family": FONT_FAMILY},
         "height": height,
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
         "plot_bgcolor": "white",
