@@ -33,11 +33,15 @@ def test_walks_all_stages_without_an_error_and_katex_renders(app_url, page):
     for k in range(1, total + 1):
         expect(stage).to_have_value(re.compile(rf"^{k} of {total} ·"))
         wait_for_idle(page)
-        page.locator("[data-testid=stPlotlyChart] .main-svg").first.wait_for()
+        page.locator("div.np-live-chart[data-drawn] .main-svg").first.wait_for()
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.locator("[data-testid=stMain] .katex").count() >= 2  # stage formula + gradient check
         assert page.locator(".katex-error").count() == 0
         seen.append(page.locator("[data-testid=stMain] h3").first.inner_text())
+        if k == 2:  # Z[1] = W[1] A[0] + b[1]: small heatmaps side by side, each as wide as its matrix
+            boxes = [b for b in (c.bounding_box() for c in page.locator("div.np-live-box").all()) if b and b["width"]]
+            assert boxes and all(box["width"] < 300 for box in boxes), boxes
+            assert len({round(box["y"]) for box in boxes[:4]}) == 1, boxes  # one row
         if k < total:
             next_button.click()
     assert next_button.is_disabled()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import figure_array, live_figures
 from streamlit.testing.v1 import AppTest
 
 from playground.settings import Settings
@@ -63,6 +64,18 @@ def test_next_walks_every_stage_and_back_returns(at):
     assert titles[5] == "Cost — The cost J" and titles[-1].startswith("Update")
     at.button(key=K + "back").click().run()
     assert stage(at) == DEFAULT_STAGES - 2 and at.subheader[0].value == titles[-2]
+
+
+def test_a_stage_draws_its_equation_as_live_charts_each_as_wide_as_its_matrix(at):
+    at.button(key=K + "next").click().run()  # Z[1] = W[1] A[0] + b[1], then the broadcast made visible
+    figures = {key: fig for key, fig in live_figures(at).items() if key.startswith(K + "figure.forward-Z1.")}
+    titles = [fig["layout"]["annotations"][0]["text"] for fig in figures.values()]
+    assert titles == ["<b>W[1]: 3×2</b>", "<b>A[0]: 2×4</b>", "<b>b[1]: 3×1</b>", "<b>Z[1]: 3×4</b>",
+                      "<b>W[1]A[0]: 3×4</b>", "<b>b[1] repeated: 3×4</b>", "<b>Z[1]: 3×4</b>"]
+    W, A, b, Z = (figure_array(fig["data"][0]["z"]) for fig in list(figures.values())[:4])
+    assert np.allclose(W @ A + b, Z)  # the numbers drawn are the step's own
+    widths = [fig["layout"]["width"] for fig in figures.values()]
+    assert widths[1] > widths[0] and all(150 <= w < 400 for w in widths)  # small, side by side, not stretched
 
 
 def test_stage_selector_jumps_straight_to_a_stage(at):

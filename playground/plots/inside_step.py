@@ -7,7 +7,9 @@ the longest number), so several can sit side by side like the terms of an equati
 on a narrow screen. Large matrices are cut to their top-left ``MAX_ROWS × MAX_COLS`` block
 and the title says so.
 
-Pure: NumPy arrays in, ``plotly.graph_objects.Figure`` out. Numbers at 15 px.
+Pure: NumPy arrays in, ``plotly.graph_objects.Figure`` out. Numbers at 15 px in the page's font
+(``style.FONT_FAMILY``, the one ``CHAR_WIDTH`` is measured for): the page draws it with
+``live_chart``, without Streamlit's theme, so the figure sets its own font.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .style import FONT_FAMILY
+
 MAX_ROWS = 8
 MAX_COLS = 8
 FONT_SIZE = 15
 CELL_HEIGHT = 36
 CHAR_WIDTH = 7.5  # pixels per character of a number at FONT_SIZE
-MIN_WIDTH = 150  # Streamlit widens narrower Plotly figures to 150 px (1.67); match it so nothing clips
+MIN_WIDTH = 150  # room for the title and a hover label over a 1×1 matrix
 # Negative orange, positive blue, white at 0: the Playground's convention (plots/style.py).
 COLORSCALE = [[0.0, "#d9480f"], [0.5, "#f8f9fa"], [1.0, "#1864ab"]]
 
@@ -93,6 +97,7 @@ def matrix_figure(name: str, values: np.ndarray, max_rows: int = MAX_ROWS, max_c
             width=int(plot_width + 2 * side), height=int(rows * CELL_HEIGHT + (62 if note else 40) + 6),
             margin=dict(l=side, r=side, t=62 if note else 40, b=6),
             xaxis=hidden_axis, yaxis=dict(autorange="reversed", **hidden_axis),
-            font=dict(size=FONT_SIZE), plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+            font=dict(size=FONT_SIZE, family=FONT_FAMILY), hoverlabel=dict(font=dict(size=FONT_SIZE - 1)),
+            plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
         ),
     )

@@ -29,6 +29,7 @@ from ...teaching.inside_step import (
     small_network,
 )
 from ..keys import INSIDE_STEP, PLAYGROUND
+from ..live_chart import live_chart
 from ..settings_ui import activation_label
 
 KEYS = INSIDE_STEP
@@ -46,7 +47,6 @@ DROPOUT_RATES = (0.0, 0.25, 0.5)
 VERDICT_STYLE = {"pass": "background-color: #d3f9d8", "warn": "background-color: #fff3bf",
                  "fail": "background-color: #ffc9c9"}
 VERDICT_TEXT = {"pass": "pass", "warn": "warn", "fail": "FAIL"}
-CHART_CONFIG = {"displayModeBar": False}
 
 
 @dataclass
@@ -189,8 +189,7 @@ def equation_row(row: Row, key: str) -> None:
             with st.container(horizontal=True, vertical_alignment="center", gap=None, width="content"):
                 if leads[i]:
                     _operator(leads[i])
-                st.plotly_chart(matrix_figure(M.name, M.values), width="content", config=CHART_CONFIG,
-                                key=f"{key}.{i}")
+                live_chart(matrix_figure(M.name, M.values), key=f"{key}.{i}", width="content")
     if row.caption:
         st.caption(row.caption)
 
