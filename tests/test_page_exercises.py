@@ -120,6 +120,9 @@ def test_gradients_lab_batch_norm_preset_and_the_fixes_comparison():
     text = " ".join(m.value for m in at.markdown)
     assert "**At initialization** layer 1 receives" in text and "With **batch norm** layer 1 gets" in text
     assert list(at.dataframe[0].value["run"]) == labels
+    figures = helpers.live_figures(at)  # the runs' gradient profiles and cost curves, one line per run
+    assert [t["name"] for t in figures["gradients.fixes.profile"]["data"]] == labels
+    assert [t["name"] for t in figures["gradients.fixes.cost"]["data"]][:3] == labels
 
 
 def test_playground_dropout_from_the_overfitting_setup_says_how_much_the_gap_narrowed():

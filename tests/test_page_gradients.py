@@ -162,6 +162,14 @@ def test_comparison_trains_every_run_and_overlays_them():
     table = at.dataframe[0].value
     assert len(table) == 3 and "diverged" in set(table["status"])
     assert any("Compared: 3 runs of 100 updates" in c.value for c in at.caption)
+    figures = helpers.live_figures(at)  # overlaid: one cost curve and one gradient profile per run
+    cost, profile = figures["gradients.compare.cost_chart"], figures["gradients.compare.profile_chart"]
+    labels = [f"{i + 1}. {r.label}" for i, r in enumerate(runs)]
+    named = [t["name"] for t in cost["data"] if t.get("showlegend", True)]
+    assert len(named) == 3 and all(name.startswith(label) for name, label in zip(named, labels))
+    assert [t["name"] for t in profile["data"]] == labels
+    L = len(runs[0].initial_stats.grad_norm_W)
+    assert [len(helpers.figure_array(t["y"])) for t in profile["data"]] == [L] * 3  # ‖dW[l]‖ of every layer
 
 
 # -- the figures behind the views: zero gradients stay readable on log axes ------------------------
@@ -180,6 +188,24 @@ def test_zero_gradients_sit_on_a_floor_labelled_zero_never_minus_infinity():
     assert heat.data[0].colorbar.ticktext[0] == "0"
     everything_zero = gradient_profile_figure(np.zeros(3), np.zeros(3))
     assert list(everything_zero.layout.yaxis.ticktext) == ["0"]
+
+
+def test_comparison_figures_make_room_for_their_titles_and_a_line_per_run_without_streamlits_theme():
+    from playground.plots.gradients import compare_cost_figure, compare_profile_figure
+
+    steps, norms = np.arange(5), np.logspace(-6, -1, 4)
+    for big in (False, True):
+        for n in (2, 4):
+            labels = [f"{i + 1}. run" for i in range(n)]
+            cost = compare_cost_figure(labels, [steps] * n, [steps * 0.1] * n, [False] * n, height=380, big=big)
+            profile = compare_profile_figure(labels, [norms] * n, height=380, big=big)
+            for fig in (cost, profile):
+                layout = fig.layout
+                assert layout.xaxis.automargin and layout.yaxis.automargin  # live_chart: no theme sets them
+                assert layout.legend.yref == "container" and layout.legend.orientation == "v"
+                below = layout.margin.b - int(60 * (20 / 15 if big else 1))  # the legend's lines under the x title
+                assert below >= n * 1.5 * layout.legend.font.size
+                assert layout.height - layout.margin.t - layout.margin.b >= 200  # the plot keeps its room
 
 
 def test_heatmap_never_draws_more_than_200_columns():

@@ -312,6 +312,21 @@ def unit_outputs_figure(A: np.ndarray, layer: int, height: int = 260, max_exampl
 
 
 # -- comparisons (drawn once, not live) ------------------------------------------------------------
+def _legend_below(count: int, big: bool) -> tuple[dict, int]:
+    """A comparison's legend under the x-axis title, one run per line (the chart's width is not
+    known here, so nothing wraps), and the height it takes: the figure grows by it."""
+    small = font_sizes(big)[1]
+    return ({"orientation": "v", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "font": {"size": small}},
+            count * round(1.6 * small) + 6)
+
+
+def _compare_axes(x: dict, y: dict) -> dict:
+    """Axis titles and tick labels that make room for themselves (``automargin``): the page draws
+    these with ``live_chart``, without Streamlit's theme, which used to set that."""
+    return {"xaxis": {**x, "title": {**x["title"], "standoff": 8}, "automargin": True},
+            "yaxis": {**y, "ticklabelstandoff": 6, "automargin": True}}
+
+
 def compare_cost_figure(
     labels: Sequence[str],
     steps: Sequence[np.ndarray],
@@ -338,12 +353,12 @@ def compare_cost_figure(
                                      textposition="middle right", marker={"symbol": "x", "size": 13, "color": colour},
                                      textfont={"color": colour},
                                      showlegend=False, hoverinfo="skip"))
+    legend, below = _legend_below(len(labels), big)
     return go.Figure(traces, layout(
-        title, height, big,
-        xaxis={"title": {"text": "update"}, "rangemode": "tozero", **GRID},
-        yaxis={"title": {"text": "training cost J"}, "range": [0, top], **GRID},
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": font_sizes(big)[1]}},
-        margin=_margin(big, bottom=110),
+        title, height + below, big,
+        **_compare_axes({"title": {"text": "update"}, "rangemode": "tozero", **GRID},
+                        {"title": {"text": "training cost J"}, "range": [0, top], **GRID}),
+        legend=legend, margin={**_margin(big, bottom=60), "b": _margin(big, bottom=60)["b"] + below},
     ))
 
 
@@ -365,11 +380,11 @@ def compare_profile_figure(
             line={"color": LAYER_COLOURS[i % len(LAYER_COLOURS)], "width": 2.5}, customdata=_norm_text(values),
             hovertemplate=f"{label}<br>layer %{{x}}: ‖dW‖ = %{{customdata}}<extra></extra>",
         ))
+    legend, below = _legend_below(len(labels), big)
     return go.Figure(traces, layout(
-        title, height, big,
-        xaxis={"title": {"text": "layer l (1 = next to the input)"}, "range": [0.5, longest + 0.5],
-               "dtick": _layer_dtick(longest, big), **GRID},
-        yaxis=yaxis, shapes=_floor_line(floor),
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "font": {"size": font_sizes(big)[1]}},
-        margin=_margin(big, left=70, bottom=110),
+        title, height + below, big,
+        **_compare_axes({"title": {"text": "layer l (1 = next to the input)"}, "range": [0.5, longest + 0.5],
+                         "dtick": _layer_dtick(longest, big), **GRID}, yaxis),
+        shapes=_floor_line(floor), legend=legend,
+        margin={**_margin(big, left=70, bottom=60), "b": _margin(big, bottom=60)["b"] + below},
     ))

@@ -442,7 +442,7 @@ def compare_results(big: bool = False) -> None:
         fig = compare_cost_figure(labels, [r.history.column("step") for r in runs],
                                   [r.history.column("train_cost") for r in runs], [r.diverged for r in runs],
                                   height=460 if big else 380, big=big)
-        st.plotly_chart(fig, key=KEYS.compare("cost_chart"))
+        live_chart(fig, key=KEYS.compare("cost_chart"))
         st.caption("Training cost of every run against updates: the classic initializer comparison.")
     with right:
         when = _remembered(st.segmented_control, "when", "at initialization", "Profile",
@@ -450,7 +450,7 @@ def compare_results(big: bool = False) -> None:
         final = when == "after training"
         fig = compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W for r in runs],
                                      title=f"Gradient size per layer, {when}", height=460 if big else 380, big=big)
-        st.plotly_chart(fig, key=KEYS.compare("profile_chart"))
+        live_chart(fig, key=KEYS.compare("profile_chart"))
         st.caption("‖dW[l]‖ per layer on a log scale: a steep fall toward layer 1 is vanishing, a rise is exploding.")
     regression = DATASETS[runs[0].settings.dataset].task == "regression"
     metric = "train R²" if regression else "train accuracy"

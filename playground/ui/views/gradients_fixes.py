@@ -16,6 +16,7 @@ from ...teaching.gradients.fixes import REFERENCE, STEPS, fix_runs, summarize, v
 from .. import jobs, live
 from ..exercises import apply_preset
 from ..keys import GRADIENTS
+from ..live_chart import live_chart
 
 KEYS = GRADIENTS
 PREFIX = "gradients"
@@ -74,16 +75,16 @@ def _results(big: bool) -> None:
     with left:
         when = st.segmented_control("Gradient profile", WHEN, default=WHEN[0], key=KEYS.key("fixes.when")) or WHEN[0]
         final = when == WHEN[1]
-        st.plotly_chart(compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W
-                                                        for r in runs], title=f"‖dW[l]‖ per layer, {when}",
-                                                 height=460 if big else 380, big=big),
-                        key=KEYS.key("fixes.profile"))
+        live_chart(compare_profile_figure(labels, [(r.final_stats if final else r.initial_stats).grad_norm_W
+                                                   for r in runs], title=f"‖dW[l]‖ per layer, {when}",
+                                          height=460 if big else 380, big=big),
+                   key=KEYS.key("fixes.profile"))
         st.caption("A line falling steeply toward layer 1 is a vanishing gradient; a flat line reaches every layer.")
     with right:
-        st.plotly_chart(compare_cost_figure(labels, [r.history.column("step") for r in runs],
-                                            [r.history.column("train_cost") for r in runs], [r.diverged for r in runs],
-                                            height=460 if big else 380, big=big),
-                        key=KEYS.key("fixes.cost"))
+        live_chart(compare_cost_figure(labels, [r.history.column("step") for r in runs],
+                                       [r.history.column("train_cost") for r in runs], [r.diverged for r in runs],
+                                       height=460 if big else 380, big=big),
+                   key=KEYS.key("fixes.cost"))
         st.caption("Training cost of each run: a flat line is a network that is not learning.")
     metric = "R²" if regression else "accuracy"
     rows = []
