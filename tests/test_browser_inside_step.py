@@ -41,7 +41,7 @@ def test_walks_all_stages_without_an_error_and_katex_renders(app_url, page):
         if k == 2:  # Z[1] = W[1] A[0] + b[1]: small heatmaps side by side, each as wide as its matrix
             boxes = [b for b in (c.bounding_box() for c in page.locator("div.np-live-box").all()) if b and b["width"]]
             assert boxes and all(box["width"] < 300 for box in boxes), boxes
-            assert len({round(box["y"]) for box in boxes[:4]}) == 1, boxes  # one row
+            assert len({round(box["y"] + box["height"] / 2) for box in boxes[:4]}) == 1, boxes  # one row, centred
         if k < total:
             next_button.click()
     assert next_button.is_disabled()
