@@ -78,6 +78,15 @@ def test_a_stage_draws_its_equation_as_live_charts_each_as_wide_as_its_matrix(at
     assert widths[1] > widths[0] and all(150 <= w < 400 for w in widths)  # small, side by side, not stretched
 
 
+def test_the_block_comparison_is_drawn_only_while_open(at):
+    assert not [key for key in live_figures(at) if key.startswith(K + "figure.check")]  # closed: nothing to draw
+    at.session_state[K + "check.open"] = True
+    at.run()
+    figures = {key: fig for key, fig in live_figures(at).items() if key.startswith(K + "figure.check")}
+    numerical, backprop = (figure_array(fig["data"][0]["z"]) for fig in figures.values())
+    assert numerical.shape == backprop.shape == (3, 2) and np.allclose(numerical, backprop, atol=1e-6)
+
+
 def test_stage_selector_jumps_straight_to_a_stage(at):
     at.selectbox(key=K + "stage").set_value(9).run()
     assert "dZ[1] through tanh'" in at.subheader[0].value

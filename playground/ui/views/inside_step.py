@@ -271,7 +271,11 @@ def gradient_check_section(net: Network, X: np.ndarray, Y: np.ndarray, l2: float
         st.success(f"Backprop agrees with the numerical gradient. {message}")
     st.caption("Try ε = 1e-1 (the two-sided difference's own error shows) and 1e-10 (round-off takes over): "
                "the check is only trustworthy in between.")
-    with st.expander("Compare the numbers for one block"):
+    # Drawn only while open (like the exercises): closed, its two heatmaps cost the page's opening nothing.
+    expander = st.expander("Compare the numbers for one block", key=KEYS.key("check.open"), on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
         names = [f"{c.name[0]}[{c.layer}]" for c in checks]
         if st.session_state.get(KEYS.key("block"), 0) >= len(checks):
             st.session_state[KEYS.key("block")] = 0
