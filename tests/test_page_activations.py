@@ -85,6 +85,7 @@ def test_page_shows_all_six_activations_with_formulas_and_notes():
 
 def test_every_chart_is_a_live_chart_with_its_figure():
     at = open_activations()
+    assert not at.get("plotly_chart"), "st.plotly_chart would load Streamlit's own full Plotly"
     figures = live_figures(at)
     assert set(figures) == {K + "figure." + name for name in ACTIVATIONS} | {K + "figure.softmax", K + "figure.bn"}
     sigmoid = figures[K + "figure.sigmoid"]

@@ -68,6 +68,7 @@ def test_next_walks_every_stage_and_back_returns(at):
 
 def test_a_stage_draws_its_equation_as_live_charts_each_as_wide_as_its_matrix(at):
     at.button(key=K + "next").click().run()  # Z[1] = W[1] A[0] + b[1], then the broadcast made visible
+    assert not at.get("plotly_chart"), "st.plotly_chart would load Streamlit's own full Plotly"
     figures = {key: fig for key, fig in live_figures(at).items() if key.startswith(K + "figure.forward-Z1.")}
     titles = [fig["layout"]["annotations"][0]["text"] for fig in figures.values()]
     assert titles == ["<b>W[1]: 3×2</b>", "<b>A[0]: 2×4</b>", "<b>b[1]: 3×1</b>", "<b>Z[1]: 3×4</b>",

@@ -4,9 +4,10 @@
 2-core machine, four charts redrawn that way held the Playground at ~1–2 frames/s and delayed
 Pause by seconds. This small Streamlit custom component (components v2, no iframe; its JavaScript is
 ``live_chart.js``, with the DOM names of ``dom.py``) keeps one Plotly graph per key and hands it each new figure with ``Plotly.react``, which
-only patches what changed. Charts drawn once use it too (the Perceptron page, the Activation
-explorer, Inside a step, the Gradients lab's comparisons): a tab's first ``st.plotly_chart``
-loads Streamlit's own, full Plotly, ~1.2–1.5 s of opening such a page.
+only patches what changed. Charts drawn once use it too (every page draws all its charts with
+it: the Perceptron page, the Digits feature maps, the Compare panel, the Activation explorer,
+Inside a step, the Gradients lab's comparisons): a tab's first ``st.plotly_chart`` loads
+Streamlit's own, full Plotly, ~1.2–1.5 s of opening such a page.
 
 Plotly.js is the *cartesian* bundle of the same plotly.js version the pinned ``plotly`` package
 carries (``vendor/plotly-cartesian.min.js``, MIT, from the npm package
