@@ -46,6 +46,27 @@ def test_page_loads_and_draws_every_view(page, app_url):
     assert page.get_by_text("Traceback").count() == 0
 
 
+DRAW_ORDER_JS = """() => {
+  window.__drawOrder = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const key = r.target.closest('[data-key]')?.dataset.key;
+      if (r.target.matches('div.np-live-chart') && key && !window.__drawOrder.includes(key)) window.__drawOrder.push(key);
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-drawn']});
+}"""
+
+
+def test_the_boundary_is_drawn_before_the_other_charts(page, app_url):
+    """Opening the page, the decision boundary (live_chart(first=True)) is on the screen before
+    the cost, gradient and network charts (``after=``), whatever order the browser mounts them in."""
+    page.add_init_script(DRAW_ORDER_JS.join(["(", ")()"]))
+    open_page(page, app_url)
+    assert wait_until(lambda: len(page.evaluate("window.__drawOrder")) >= 4)
+    order = page.evaluate("window.__drawOrder")
+    assert order[0] == "pg.boundary", order
+
+
 def stream(page):
     """The live socket's element (counter and metrics; the step it shows, whether it plays)."""
     return page.locator("div.np-stream")

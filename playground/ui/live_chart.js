@@ -1,6 +1,25 @@
 const FRAME_MS = 100;  // sub-frames of one tick are shown at most 10 per second
 const MAX_QUEUE = 8;  // never fall further behind than this: drop the oldest frames
 
+// A page's first chart (live_chart(first=True): the decision boundary) is drawn before the charts
+// that name it in `after` when the page opens: they wait until it is on the screen (at most
+// AFTER_MS), whichever of them the browser mounts first.
+const AFTER_MS = 2000;
+const firstCharts = window.__npFirstCharts || (window.__npFirstCharts = {});
+
+function firstChart(key) {
+  if (!firstCharts[key]) {
+    let done;
+    const promise = new Promise((resolve) => { done = resolve; setTimeout(resolve, AFTER_MS); });
+    firstCharts[key] = { promise, done };
+  }
+  return firstCharts[key];
+}
+
+function firstChartShown(key) {  // after the browser has painted it
+  requestAnimationFrame(() => setTimeout(() => firstChart(key).done(), 0));
+}
+
 function draw(div, figure) {
   // Redraw only when the figure changed (slow views are kept between ticks).
   if (div.__figure === figure) return Promise.resolve();
@@ -11,8 +30,10 @@ function draw(div, figure) {
   // A box that CSS makes taller than the figure (presentation mode on a big screen): fill it.
   if (spec.layout.height && div.clientHeight > spec.layout.height + 1) delete spec.layout.height;
   div.__spec = spec;
-  return loadPlotly().then((Plotly) =>
-    Plotly.react(div, spec.data, spec.layout, {displayModeBar: false, responsive: true}));
+  const waitFor = div.__after ? firstChart(div.__after).promise : Promise.resolve();
+  return Promise.all([loadPlotly(), waitFor])
+    .then(([Plotly]) => Plotly.react(div, spec.data, spec.layout, {displayModeBar: false, responsive: true}))
+    .finally(() => { if (div.__firstKey) firstChartShown(div.__firstKey); });
 }
 
 function drawSurface(div, z) {
@@ -70,6 +91,8 @@ export default function (component) {
   box.style.height = data.height + "px";
   div.setAttribute(DOM.pace, data.pace ? "1" : "");
   overlay.style.display = data.overlay ? "block" : "none";
+  div.__firstKey = data.first ? data.key : null;
+  div.__after = overlay.__after = data.after || null;
   if (data.overlay) draw(overlay, data.overlay).catch(() => {});
   // Frames of this tick (states between the last tick and now), then the full figure.
   const animate = data.animate && !window.__npHold;
@@ -80,6 +103,7 @@ export default function (component) {
   div.setAttribute(DOM.pending, div.__queue.length + (div.__busy ? 1 : 0));
   if (!div.__busy) playNext(div);
   return () => {
+    if (data.first) { firstChart(data.key).done(); delete firstCharts[data.key]; }
     div.__queue = [];
     if (window.Plotly) { window.Plotly.purge(div); window.Plotly.purge(overlay); }
   };

@@ -106,7 +106,7 @@ def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bo
         surface = boundary_surface_figure(xs, ys, values, session.task, discretize, value_range, height, big)
         surface.layout.height = None  # the chart's box sets it (layout.css: fills a projector, square on a phone)
         with st.container(key=layout.BOUNDARY):
-            live_chart(surface, key=keys.key("boundary"), revision=session.step, pace=True,
+            live_chart(surface, key=keys.key("boundary"), revision=session.step, pace=True, first=True,
                        frames=st.session_state.get(keys.frames), animate=tick > 0,
                        overlay=_points(keys, session, xs, ys, show_test, value_range, height, big))
         st.html(legend_html(session.task, np.unique(session.y_train) if session.task != "regression" else (),
@@ -120,14 +120,14 @@ def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bo
         live_chart(_every(2, 0, tick, keys.key("cost_fig"), lambda: cost_figure(
             h.column("step"), h.column("train_cost"), h.column("test_cost"), h.column("train_metric"),
             h.column("test_metric"), metric_name, height=250 if big else 260, big=big)),
-            key=keys.key("cost"), revision=session.step)
+            key=keys.key("cost"), revision=session.step, after=keys.key("boundary"))
         if not big:
             st.caption("Cost should fall; if test cost rises while train cost falls, the net is overfitting.")
         stats = session.latest_stats
         live_chart(_every(2, 1, tick, keys.key("gradient_fig"), lambda: gradient_figure(
             stats.grad_norm_W, h.column("step"), h.layer_matrix("grad_norms"), stats.saturated_fraction,
             stats.dead_fraction, height=250 if big else 270, big=big)),
-            key=keys.key("gradients"), revision=session.step)
+            key=keys.key("gradients"), revision=session.step, after=keys.key("boundary"))
         if not big:
             st.caption("How big each layer's weight update is (log scale). Bars far shorter for the first "
                        "layers (input side) mean vanishing gradients: those layers barely learn.")
@@ -135,7 +135,7 @@ def render_views(session: TrainingSession, tick: int, keys: Keys = KEYS, big: bo
     if not big:
         st.markdown(architecture_caption(session))
     live_chart(_every(DIAGRAM_EVERY, 2, tick, keys.key("diagram"), lambda: _diagram(session, big)),
-               key=keys.key("network"), revision=session.step)
+               key=keys.key("network"), revision=session.step, after=keys.key("boundary"))
     if not big:
         st.caption("Each square shows what one neuron outputs over the input plane (blue high, orange low); "
                    "lines are weights: blue positive, orange negative, thicker and darker = larger. "
