@@ -12,7 +12,7 @@ from playground.settings import Settings
 from playground.training import TrainingSession
 from playground.ui.stream.charts import cost_chart, figure_chart, gradient_chart
 from playground.ui.stream.scheduler import MAX_IN_FLIGHT, PAGE_SHARE, LiveView, Outbox, Registry, Scheduler
-from playground.ui.stream.wire import Quantized, decode, encode
+from playground.ui.stream.wire import Quantized, decode, encode, quantize
 
 
 class Clock:
@@ -284,6 +284,41 @@ def test_wire_roundtrip_keeps_arrays_and_quantizes_surfaces():
     assert np.abs(message["z"] - surface).max() <= 1 / 255 / 2 + 1e-6
     (n,) = np.frombuffer(raw[:4], "<u4")
     assert n % 4 == 0  # arrays start aligned for typed-array views in the browser
+
+
+@pytest.mark.parametrize("values", [
+    np.array([[np.nan, 0.25, 1.0], [0.5, 0.75, 0.0]]),
+    np.array([[np.inf, 2.0, -1.0]]),
+    np.array([[-np.inf, 1.0, 3.0, np.nan]]),
+    np.full((2, 2), np.nan),
+    np.full((3, 3), 0.7),
+    np.zeros((0, 4)),
+])
+def test_quantize_levels_span_the_finite_values_and_put_the_rest_at_the_bottom(values):
+    """A finite array takes the quick path, one with NaN/inf the careful one: both give levels
+    0…255 over the finite values' range, non-finite values at level 0."""
+    levels, lo, hi = quantize(values)
+    finite = np.isfinite(values)
+    assert levels.dtype == np.uint8 and levels.shape == values.shape
+    if finite.any() and np.ptp(values[finite]) > 0:
+        assert (lo, hi) == (values[finite].min(), values[finite].max())
+        expected = np.rint((values[finite] - lo) * (255.0 / (hi - lo)))
+        np.testing.assert_array_equal(levels[finite], expected)
+    else:
+        assert not levels.any()
+    assert not levels[~finite].any()
+
+
+def test_quantize_quick_path_matches_the_careful_one_on_finite_values():
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        values = (rng.normal(size=(17, 23)) * 10.0 ** rng.integers(-20, 20)).astype(np.float32)
+        careful = values.copy()
+        careful[0, 0] = np.nan  # forces the careful path; compare everywhere else
+        quick, lo, hi = quantize(values)
+        slow, slow_lo, slow_hi = quantize(careful)
+        if (lo, hi) == (slow_lo, slow_hi):  # (the first value was not the minimum or maximum)
+            np.testing.assert_array_equal(quick.ravel()[1:], slow.ravel()[1:])
 
 
 def test_a_big_step_is_run_in_fair_slices_and_pause_stops_it(setup):

@@ -235,7 +235,9 @@ def respond_once(browser, base_url: str, paths: list[tuple[str, str]], query: st
 
         times["dataset change"] = _clicked_to_painted(page, 0, pick_moons)  # from the click on "Moons"
         _idle(page)
-        for title, path in paths:
+        # Each page twice: the first visit in a tab also loads the code of the page's kinds of
+        # elements (Streamlit fetches it on first use, e.g. the formulas'); the second does not.
+        for title, path in paths + [(f"{title} again", path) for title, path in paths]:
             target = f"{base_url}/{path}"
             link = page.locator(f'[data-testid=stSidebarNav] a[href="{target}"]').first
             timed(f"open {title}", link.click, lambda target=target: (
