@@ -11,7 +11,7 @@ from playground.ui.views.digits_features import features_section
 
 ensure_app_router()
 
-present = ui.presentation()  # a projector: settings collapsed, larger charts and text (present=1 in the link)
+present = layout.presentation(ui.PRESENT)  # a projector: settings collapsed, larger charts and text (present=1 in the link)
 if present:
     st.set_page_config(initial_sidebar_state="collapsed")
     layout.presentation_style()
@@ -33,7 +33,7 @@ controls, switch = st.columns([5, 1], vertical_alignment="center")
 with controls, st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
     live.transport_controls(ui.PREFIX, ui.get_session, on_new_weights=ui.new_weights, live=True)
 with switch:
-    ui.presentation_switch()
+    layout.presentation_switch(ui.PRESENT)
 if not present:  # in presentation mode the charts come first, right under the buttons
     ui.options_row(session)
 sample_mode = ui.sample_mode()

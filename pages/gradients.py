@@ -16,7 +16,7 @@ from playground.ui.views.gradients_fixes import fixes_section
 
 ensure_app_router()
 
-present = ui.presentation()  # a projector: settings collapsed, larger charts and text (present=1 in the link)
+present = layout.presentation(ui.PRESENT)  # a projector: settings collapsed, larger charts and text (present=1 in the link)
 if present:
     st.set_page_config(initial_sidebar_state="collapsed")
     layout.presentation_style()
@@ -44,7 +44,7 @@ controls, switch = st.columns([5, 1], vertical_alignment="center")
 with controls, st.container(key=layout.TRANSPORT):  # several buttons per row on a phone
     live.transport_controls(ui.PREFIX, ui.get_session, live=True)
 with switch:
-    ui.presentation_switch()
+    layout.presentation_switch(ui.PRESENT)
 live.live_area(ui.PREFIX, ui.get_session, lambda s, tick: ui.render_views(s, tick, big=present),
                view=ui.live_view(big=present))
 

@@ -29,9 +29,7 @@ ensure_app_router()
 
 settings = load_settings(PREFIX, LIMITS, Settings())
 link = teacher_ui.load_link(PREFIX, SETTING_LABELS)  # a teacher's hide=/lock=/title=/question=
-if KEYS.key("present") not in st.session_state:
-    st.session_state[KEYS.key("present")] = st.query_params.get("present") == "1"
-present = st.session_state[KEYS.key("present")]
+present = layout.presentation(KEYS.key("present"))  # present=1 in the link, then the switch below
 if present:
     st.set_page_config(initial_sidebar_state="collapsed")
     layout.presentation_style()

@@ -37,3 +37,18 @@ def presentation_style() -> None:
     """Presentation mode: no header bar, little padding, larger cards (the page's charts
     enlarge themselves through their figure builders' ``big``)."""
     st.html(f"<style>{PRESENTATION_CSS}</style>")
+
+
+def presentation(key: str) -> bool:
+    """Is a page in presentation mode? ``present=1`` in the link on the first visit, then the
+    page's switch (whose key this is: ``presentation_switch``); the page keeps it in the link."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get("present") == "1"
+    return st.session_state[key]
+
+
+def presentation_switch(key: str) -> None:
+    """The page's Presentation switch (left out on a phone: layout.css)."""
+    with st.container(key=PRESENT_SWITCH):
+        st.toggle("Presentation", key=key,
+                  help="Hides the settings and enlarges the charts and text for a projector; it is kept in the link.")

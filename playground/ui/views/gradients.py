@@ -230,20 +230,6 @@ def get_session() -> TrainingSession:
     return st.session_state[KEYS.session]
 
 
-def presentation() -> bool:
-    """Presentation mode: ``present=1`` in the link on the first visit, then the page's switch
-    (whose key this is); the page keeps it in the link."""
-    if PRESENT not in st.session_state:
-        st.session_state[PRESENT] = st.query_params.get("present") == "1"
-    return st.session_state[PRESENT]
-
-
-def presentation_switch() -> None:
-    with st.container(key=layout.PRESENT_SWITCH):  # left out on a phone (layout.css)
-        st.toggle("Presentation", key=PRESENT,
-                  help="Hides the settings and enlarges the charts and text for a projector; it is kept in the link.")
-
-
 def ratio_text(ratio: float) -> str:
     if not np.isfinite(ratio):
         return "—"
