@@ -74,6 +74,28 @@ def setup():
     return clock, registry, scheduler
 
 
+def test_a_new_session_is_sent_at_once_with_the_pages_view(setup):
+    """New weights or other data (``LiveEntry.restart``, from the page's callback or the first
+    lines of its rerun): paused, the new session attached with the page's last view, and its
+    state — counter and boundary — out at once, newer than anything the old session sent."""
+    clock, registry, scheduler = setup
+    entry, outbox = live(registry, "a")
+    entry.make_view = lambda s: view_for(s, marker="new ")
+    entry.play()
+    rounds(scheduler, clock, 3, outboxes=[outbox])
+    old_version = entry.version
+    fresh = TrainingSession(Settings(n_samples=100, weight_seed=7))
+    entry.restart(fresh)
+    (state,) = drain(outbox)
+    assert entry.session is fresh and not entry.playing
+    assert state["type"] == "state" and state["step"] == 0 and state["version"] > old_version
+    assert state["header"]["title"] == "new update 0" and not state["playing"]
+    np.testing.assert_allclose(state["frames"][-1]["z"], fresh.net.predict_proba(fresh.plane_grid(20)[2])[0].reshape(20, 20),
+                               atol=1 / 255)
+    later = rounds(scheduler, clock, 3, outboxes=[outbox])  # (the charts the state owes)
+    assert all(m["step"] == 0 and not m["playing"] for m in later) and entry.session.step == 0
+
+
 def test_connect_sends_the_current_state_at_once(setup):
     clock, registry, scheduler = setup
     entry, outbox = live(registry, "a")
