@@ -28,7 +28,7 @@ with chart:
     ui.gate_chart(g, key=ui.KEYS.key("chart_weights"))
     st.caption("Each corner is one input row, filled with its target colour (blue = 1, orange = 0) and ringed "
                "green if the output is right. The black line is s = 0; the arrow points to the side that outputs 1.")
-st.table(ui.truth_table_frame(g, ui.settings().weights))
+ui.truth_table(g, ui.settings().weights)
 st.caption("The live truth table: for each input row, the weighted sum s written out, the output "
            "step(s) = 1 if s > 0 else 0, the target, and whether they agree.")
 
@@ -43,7 +43,7 @@ left, right = st.columns([1.15, 1], gap="large")
 with left:
     run = ui.rule_status()
     if run is not None and run.steps:
-        st.table(ui.recent_steps_frame(run))
+        ui.recent_steps(run)
         st.caption("The last few examples presented: y·s ≤ 0 is a mistake and changes the weights.")
 with right:
     ui.gate_chart(g, key=ui.KEYS.key("chart_rule"))
@@ -62,7 +62,7 @@ st.write(
     "So whatever the weights, at least one row is wrong: no single line separates XOR's 1s from its 0s, "
     "and the rule goes round in a cycle for ever."
 )
-st.table(ui.inequality_frame(xor))
+ui.inequality_table(xor)
 st.caption("What each row needs, the weighted sum at your current weights, and whether it holds — "
            "try to make all four ✓.")
 st.info(

@@ -7,6 +7,7 @@ Test modules import these from here; ``conftest.py`` holds only the pytest fixtu
 from __future__ import annotations
 
 import base64
+import html.parser
 import json
 import socket
 import subprocess
@@ -122,3 +123,59 @@ def figure_array(value):
         shape = value.get("shape")
         return array.reshape([int(n) for n in str(shape).split(",")]) if shape else array
     return np.asarray(value)
+
+
+class _TableReader(html.parser.HTMLParser):
+    """Every <table> in a piece of HTML: header cells, then rows of (cell texts, row style)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+        self._row: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"class": attrs.get("class", ""), "header": [], "rows": []})
+        elif tag == "tr":
+            self._row = {"cells": [], "style": attrs.get("style") or "", "head": False}
+        elif tag in ("td", "th"):
+            self._cell = []
+            self._row["head"] |= tag == "th"
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._row["cells"].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr":
+            table = self.tables[-1]
+            if self._row["head"] and not table["header"]:
+                table["header"] = self._row["cells"]
+            else:
+                table["rows"].append(self._row)
+            self._row = None
+
+
+def read_html_tables(text: str) -> list[dict]:
+    """The tables in ``text``: {"class", "header": [...], "rows": [{"cells": [...], "style": css}]}."""
+    reader = _TableReader()
+    reader.feed(text)
+    reader.close()
+    return reader.tables
+
+
+def html_tables(at) -> list[list[dict[str, str]]]:
+    """The pages's HTML tables (``playground.ui.html_table``) in an AppTest run, in page order,
+    each as a list of {column header: cell text}, with the row's CSS under the key "style"."""
+    tables = []
+    for element in at.markdown:
+        for table in read_html_tables(element.value):
+            if "np-table" in table["class"].split():
+                tables.append([{**dict(zip(table["header"], row["cells"], strict=True)), "style": row["style"]}
+                               for row in table["rows"]])
+    return tables

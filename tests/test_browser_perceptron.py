@@ -7,6 +7,8 @@ import re
 import pytest
 from helpers import open_page, wait_for_idle, wait_until
 
+from playground.ui import html_table
+
 pytestmark = pytest.mark.browser
 
 NOR_PRESET = "NOR (0.5, −1, −1)"
@@ -39,8 +41,8 @@ def click(page, label: str, shows: str | re.Pattern) -> None:
 
 
 def table_rows(page, index: int = 0) -> list[dict[str, str]]:
-    """The index-th st.table on the page as a list of {column header: cell text}."""
-    table = page.locator("[data-testid=stTable] table").nth(index)
+    """The index-th table on the page (plain HTML, ``html_table``) as a list of {column header: cell text}."""
+    table = page.locator(f"[data-testid=stMarkdown] table.{html_table.CLASS}").nth(index)
     headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     rows = []
     for row in table.locator("tbody tr").all():
@@ -56,6 +58,13 @@ def test_nor_preset_truth_table_is_read_off_the_page(perceptron):
     assert [(r["x1"], r["x2"]) for r in rows] == [("0", "0"), ("0", "1"), ("1", "0"), ("1", "1")]
     assert [r["output"] for r in rows] == ["1", "0", "0", "0"]
     assert rows[0]["s = w0 + w1·x1 + w2·x2"] == "0.5 + (-1)·0 + (-1)·0 = 0.5"
+    # Plain HTML, styled as written: no st.table (its Arrow code loads on opening the page), right rows green.
+    assert page.locator("[data-testid=stTable]").count() == 0
+    first = page.locator(f"table.{html_table.CLASS}").first
+    assert float(first.locator("td").first.evaluate("c => getComputedStyle(c).fontSize")[:-2]) >= 14
+    colours = [r.evaluate("r => getComputedStyle(r).backgroundColor") for r in first.locator("tbody tr").all()]
+    green, red = "rgb(235, 251, 238)", "rgb(255, 245, 245)"
+    assert colours == [green if r["right?"] == "✓" else red for r in rows] and len(set(colours)) == 2  # AND's target
     assert "w0=0.5" in page.url and "w1=-1" in page.url
     assert not page.errors
 

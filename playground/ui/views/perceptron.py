@@ -15,6 +15,8 @@ Every control changes state in an ``on_click``/``on_change`` callback, before th
 Charts go through ``live_chart``, the app's one Plotly (the cartesian bundle the Playground has
 already loaded), not ``st.plotly_chart``, whose own full Plotly took ~1.5 s to load and evaluate
 the first time a tab showed one (measured in headless Chromium on the 2-core machine).
+Tables likewise are plain HTML (``html_table.show_table``), not ``st.table``, whose Arrow table
+code (743 kB) the tab would otherwise load on opening the page.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from playground.engine.activations import HIDDEN_ACTIVATIONS
 from playground.plots import perceptron as plots
 from playground.teaching import perceptron as pc
+from playground.ui.html_table import marked, show_table
 from playground.ui.keys import PERCEPTRON
 from playground.ui.live_chart import live_chart
 from playground.ui.settings_ui import activation_label
@@ -45,7 +47,6 @@ PRESETS = {  # label → (w0, w1, w2): one textbook solution per separable gate
 URL_MEMORY = 10  # how many of our own recent URLs count as "not news"
 TICK_SECONDS = 0.25  # DESIGN.md: raise steps per frame, not the frame rate
 STEPS_PER_TICK = 25
-TABLE_STYLE = [{"selector": "td, th", "props": [("font-size", "18px"), ("text-align", "center")]}]
 
 
 # -- state ------------------------------------------------------------------------------------
@@ -189,8 +190,8 @@ def computed_name(g: pc.Gate) -> str:
     return pc.computed_function(settings().weights, g.n_inputs)
 
 
-def truth_table_frame(g: pc.Gate, weights) -> pd.io.formats.style.Styler:
-    """The live truth table as a styled frame: inputs, s, output, target and ✓/✗."""
+def truth_table(g: pc.Gate, weights) -> None:
+    """The live truth table: inputs, s, output, target and ✓/✗, right rows green, wrong ones red."""
     names = [f"x{i + 1}" for i in range(g.n_inputs)]
     s_name = "s = w0 + " + " + ".join(f"w{i + 1}·x{i + 1}" for i in range(g.n_inputs))
     rows = [
@@ -198,15 +199,7 @@ def truth_table_frame(g: pc.Gate, weights) -> pd.io.formats.style.Styler:
          "target": r.target, "right?": "✓" if r.correct else "✗"}
         for r in pc.truth_table(weights, g)
     ]
-    return _styled(pd.DataFrame(rows), "right?")
-
-
-def _styled(frame: pd.DataFrame, mark_column: str, good_mark: str = "✓") -> pd.io.formats.style.Styler:
-    def colour(row):
-        good = row[mark_column] == good_mark
-        return ["background-color: #ebfbee" if good else "background-color: #fff5f5"] * len(row)
-
-    return frame.style.apply(colour, axis=1).set_table_styles(TABLE_STYLE).hide(axis="index")
+    show_table(rows, marked("right?"), wrap=[s_name])
 
 
 def gate_chart(g: pc.Gate, key: str) -> None:
@@ -256,13 +249,14 @@ def rule_status() -> pc.RuleRun | None:
     return run
 
 
-def recent_steps_frame(run: pc.RuleRun, n: int = 8) -> pd.io.formats.style.Styler:
+def recent_steps(run: pc.RuleRun, n: int = 8) -> None:
+    """The last ``n`` examples presented, mistakes red."""
     rows = [
         {"epoch": s.epoch, "x": ",".join(str(v) for v in s.x), "y": f"{s.y:+d}", "s": pc.weights_text([s.s])[1:-1],
          "y·s ≤ 0?": "mistake" if s.mistake else "ok", "weights after": pc.weights_text(s.after)}
         for s in run.steps[-n:]
     ]
-    return _styled(pd.DataFrame(rows), "y·s ≤ 0?", good_mark="ok")
+    show_table(rows, marked("y·s ≤ 0?", good="ok"), wrap=["weights after"])
 
 
 def history_chart(run: pc.RuleRun) -> None:
@@ -271,13 +265,14 @@ def history_chart(run: pc.RuleRun) -> None:
     live_chart(fig, key=KEYS.key("history_chart"), revision=len(run.steps))
 
 
-def inequality_frame(g: pc.Gate) -> pd.io.formats.style.Styler:
+def inequality_table(g: pc.Gate) -> None:
+    """What each row of the gate needs of (w0, w1, w2), and whether the current weights meet it."""
     rows = [
         {"row": "".join(str(v) for v in q.x), "target": q.target, "needs": q.text,
          "value at your weights": pc.weights_text([q.value])[1:-1], "holds?": "✓" if q.holds else "✗"}
         for q in pc.inequalities(settings().weights, g)
     ]
-    return _styled(pd.DataFrame(rows), "holds?")
+    show_table(rows, marked("holds?"), wrap=["needs"])
 
 
 # -- the fix: a hidden layer, trained live --------------------------------------------------------
@@ -357,7 +352,7 @@ def _fix_fragment() -> None:
                 + (f" · {state}" if state else ""))
     rows = [{"x1": r[0], "x2": r[1], "target": t, "P(output = 1)": f"{p:.3f}", "output": o,
              "right?": "✓" if o == t else "✗"} for r, t, p, o in zip(pc.ROWS_2, run.targets, probs, outputs)]
-    st.table(_styled(pd.DataFrame(rows), "right?"))
+    show_table(rows, marked("right?"))
     st.caption("The network's truth table: its output probability, and that probability thresholded at 0.5.")
     left, right = st.columns(2)
     W1, b1 = pc.hidden_lines(run.net)
