@@ -8,6 +8,8 @@ import pytest
 from helpers import open_page, wait_for_idle
 from playwright.sync_api import expect
 
+from playground.ui import html_table
+
 pytestmark = pytest.mark.browser
 
 
@@ -49,4 +51,8 @@ def test_walks_all_stages_without_an_error_and_katex_renders(app_url, page):
     assert len(set(seen)) == total
     # The gradient check table is there and green for the engine's own backprop.
     assert page.get_by_text("Backprop agrees with the numerical gradient").count() == 1
+    rows = page.locator(f"[data-testid=stMarkdown] table.{html_table.CLASS} tbody tr")
+    assert rows.count() == 4 and rows.first.locator("td").first.inner_text() == "W[1]"
+    # Neither st.table nor st.code on the page: their element code would load on opening it.
+    assert page.locator("[data-testid=stTable], [data-testid=stCode]").count() == 0
     assert page.errors == []

@@ -5,16 +5,18 @@ Streamlit 1.67: start from app.py (the router), run once, then ``switch_page`` t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import figure_array, live_figures
+from helpers import figure_array, html_tables, live_figures
 from streamlit.testing.v1 import AppTest
 
 from playground.settings import Settings
 from playground.training import TrainingSession
 from playground.ui.keys import PLAYGROUND
+from playground.ui.views.inside_step import VERDICT_STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/inside_step.py"
@@ -42,8 +44,40 @@ def stage(at: AppTest) -> int:
     return at.selectbox(key=K + "stage").value
 
 
+def check_rows(at: AppTest) -> list[dict[str, str]]:
+    """The gradient check's table, read off the page (plain HTML: no st.table, no Arrow code)."""
+    assert not at.table
+    [rows] = html_tables(at)
+    return rows
+
+
 def verdicts(at: AppTest) -> list[str]:
-    return list(at.table[0].value["verdict"])
+    return [row["verdict"] for row in check_rows(at)]
+
+
+def relative_differences(at: AppTest) -> np.ndarray:
+    return np.array([float(row["relative difference"]) for row in check_rows(at)])
+
+
+def test_gradient_check_table_names_each_block_coloured_by_verdict(at):
+    rows = check_rows(at)
+    assert [(r["parameter"], r["shape"]) for r in rows] == [("W[1]", "3×2"), ("b[1]", "3×1"), ("W[2]", "1×3"),
+                                                            ("b[2]", "1×1")]
+    assert all(re.fullmatch(r"\d\.\d\de[-+]\d\d", r["relative difference"]) for r in rows)  # as "{:.2e}"
+    assert [r["style"] for r in rows] == [VERDICT_STYLE["pass"]] * 4
+    at.select_slider(key=K + "epsilon").set_value(1e-1).run()
+    assert [r["style"] for r in check_rows(at)] == [VERDICT_STYLE[v.lower()] for v in verdicts(at)]
+
+
+def test_the_numpy_arrays_are_drawn_only_while_open(at):
+    assert not at.code  # closed: no st.code, whose syntax highlighter (1.56 MB) would load on opening the page
+    at.session_state[K + "arrays.open"] = True
+    at.run()
+    assert at.code[0].language == "python" and at.code[0].value == (
+        "A[0] = X =\n[[0., 0., 1., 1.],\n [0., 1., 0., 1.]]\n\nY =\n[[0., 1., 1., 0.]]")  # XOR's four rows
+    at.button(key=K + "next").click().run()  # stays open on the next stage, with that stage's numbers
+    assert [line.split(" =")[0] for line in at.code[0].value.split("\n\n")] == ["W[1]", "A[0]", "b[1]", "Z[1]",
+                                                                                 "W[1]A[0]", "b[1] repeated"]
 
 
 def test_page_opens_on_the_input_stage_with_typeset_formulas(at):
@@ -129,9 +163,9 @@ def test_linear_activation_explains_why_forgetting_its_derivative_is_harmless(at
 
 def test_epsilon_slider_moves_the_relative_differences(at):
     at.select_slider(key=K + "epsilon").set_value(1e-6).run()
-    fine = at.table[0].value["relative difference"].to_numpy()
+    fine = relative_differences(at)
     at.select_slider(key=K + "epsilon").set_value(1e-1).run()
-    coarse = at.table[0].value["relative difference"].to_numpy()
+    coarse = relative_differences(at)
     assert np.all(fine < 1e-7) and np.all(coarse > fine)
     assert "FAIL" in verdicts(at) or "warn" in verdicts(at)
 
@@ -140,7 +174,7 @@ def test_without_a_playground_network_the_page_says_so(at):
     at.radio(key=K + "source").set_value("playground").run()
     assert not at.exception
     assert "The Playground has no network yet" in at.info[0].value
-    assert not at.table  # nothing to walk through or check
+    assert not at.table and not html_tables(at)  # nothing to walk through or check
 
 
 def test_inspecting_the_playground_network_uses_a_batch_of_its_data_and_never_changes_it():

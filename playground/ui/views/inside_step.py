@@ -28,6 +28,7 @@ from ...teaching.inside_step import (
     parse_hidden_sizes,
     small_network,
 )
+from ..html_table import show_table
 from ..keys import INSIDE_STEP, PLAYGROUND
 from ..live_chart import live_chart
 from ..settings_ui import activation_label
@@ -44,8 +45,8 @@ DEFAULTS = {
     "batch_norm": False, "residual": False, "dropout": 0.0,
 }
 DROPOUT_RATES = (0.0, 0.25, 0.5)
-VERDICT_STYLE = {"pass": "background-color: #d3f9d8", "warn": "background-color: #fff3bf",
-                 "fail": "background-color: #ffc9c9"}
+VERDICT_STYLE = {"pass": "background-color:#d3f9d8", "warn": "background-color:#fff3bf",
+                 "fail": "background-color:#ffc9c9"}
 VERDICT_TEXT = {"pass": "pass", "warn": "warn", "fail": "FAIL"}
 
 
@@ -203,7 +204,13 @@ def render_stage(stage: Stage) -> None:
         equation_row(row, key=KEYS.key(f"figure.{stage.key}.{r}"))
     st.caption("Blue cells are positive, orange negative, white near 0 (each matrix on its own scale). "
                "Hover a cell for more digits; large matrices show their top-left corner only.")
-    with st.expander("These numbers as NumPy arrays (full precision, to check your own code)"):
+    # Drawn only while open: closed, its st.code would still load Streamlit's syntax highlighter
+    # (1.56 MB) on opening the page.
+    expander = st.expander("These numbers as NumPy arrays (full precision, to check your own code)",
+                           key=KEYS.key("arrays.open"), on_change="rerun")
+    if not expander.open:
+        return
+    with expander:
         seen: dict[str, np.ndarray] = {}
         for row in stage.rows:
             for M in row.matrices:
@@ -256,9 +263,8 @@ def gradient_check_section(net: Network, X: np.ndarray, Y: np.ndarray, l2: float
             st.info(f"This bug cannot show on this network: {reason}.")
     checks = gradient_check(net.copy(), X, Y, epsilon, l2, backward=bug.backward if bug else default_backward)
     table = check_table(checks)
-    styled = table.style.format({"relative difference": "{:.2e}"}).apply(
-        lambda col: [VERDICT_STYLE[v.lower()] for v in table["verdict"]], axis=0)
-    st.table(styled, border="horizontal", hide_index=True, width="content")
+    show_table(table, [VERDICT_STYLE[v.lower()] for v in table["verdict"]],
+               formats={"relative difference": "{:.2e}".format})
     worst = max((c.verdict for c in checks), key=["pass", "warn", "fail"].index)
     overall = overall_relative_difference(checks)
     message = f"All parameters together: relative difference {overall:.2e}."
