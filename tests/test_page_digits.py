@@ -81,6 +81,28 @@ def test_all_ten_digits_use_a_softmax_of_ten():
     assert at.query_params["dataset"] in ("digits10", ["digits10"])
 
 
+def test_changing_the_digits_builds_the_new_session_once_before_the_page_reruns(monkeypatch):
+    """As on the Playground: the radio's callback builds the new session (the live socket can
+    show it before the page is drawn) and the page finds it built."""
+    import inspect
+
+    import playground.ui.sessions as sessions
+
+    at = open_digits()
+    built = []
+
+    class Counted(sessions.TrainingSession):
+        def __init__(self, *args, **kwargs):
+            built.append(any(f.filename.endswith("pages/digits.py") and f.function == "<module>"
+                             for f in inspect.stack(0)))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "TrainingSession", Counted)
+    at.radio(key="digits.w.dataset").set_value("digits10").run()
+    assert built == [False]  # one session, built by the callback, not by the page's script
+    assert session(at).settings.dataset == "digits10" and session(at).net.layer_sizes[-1] == 10
+
+
 def test_hidden_widths_field_builds_the_network_and_refuses_nonsense():
     at = open_digits()
     at.text_input(key="digits.w.hidden").input("64,16").run()

@@ -136,7 +136,7 @@ def _early_session(prefix: str, name: str) -> None:
     session_for(new, prefix)
 
 
-def _early(prefix: str, name: str) -> dict:
+def early(prefix: str, name: str) -> dict:
     """``on_change`` for the widget of the setting ``name`` (see ``EARLY_SETTINGS``)."""
     return {"on_change": _early_session, "args": (prefix, name)}
 
@@ -154,20 +154,20 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field],
     file_in_use = uploaded is not None and st.session_state.get(keys.widget("dataset"), settings.dataset) == uploaded[1]
     dataset = sb.selectbox("Built-in dataset (not in use)" if file_in_use else "Dataset", PLANE_DATASETS,
                            format_func=lambda d: DATASETS[d].label, key=seed_widget(keys.widget("dataset"), settings.dataset),
-                           **_early(prefix, "dataset"))
+                           **early(prefix, "dataset"))
     if file_in_use and dataset == uploaded[1]:
         sb.caption(f"Training on your file **{uploaded[0]}**. Pick a dataset here to go back to built-in data.")
     fixed = DATASETS[dataset].fixed_size
     n_samples = sb.slider("Number of points", 20, 2000, step=10, key=seed_widget(keys.widget("n_samples"), settings.n_samples),
-                          **_early(prefix, "n_samples"),
+                          **early(prefix, "n_samples"),
                           disabled=fixed)
     noise = sb.slider("Noise", 0.0, 1.0, step=0.05, key=seed_widget(keys.widget("noise"), settings.noise),
-                      **_early(prefix, "noise"), disabled=fixed)
+                      **early(prefix, "noise"), disabled=fixed)
     test_ratio = sb.slider("Test share", 0.0, 0.9, step=0.05, key=seed_widget(keys.widget("test_ratio"), settings.test_ratio),
-                           **_early(prefix, "test_ratio"),
+                           **early(prefix, "test_ratio"),
                            help="Share of the points held out to measure generalisation.", disabled=fixed)
     data_seed = sb.number_input("Data seed", 0, MAX_SEED, step=1, key=seed_widget(keys.widget("data_seed"), settings.data_seed),
-                                **_early(prefix, "data_seed"))
+                                **early(prefix, "data_seed"))
     features = sb.pills("Extra input features", list(EXTRA_FEATURES), selection_mode="multi",
                         key=seed_widget(keys.widget("features"), list(settings.features)),
                         help="Computed from x1, x2 and fed to the network as extra inputs.")
@@ -184,9 +184,9 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field],
         help=f"Comma-separated, e.g. 8,8,4. Up to {max_layers} layers of 1–{max_width} "
              "units; empty = no hidden layer (logistic regression).")
     activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label,
-                              key=seed_widget(keys.widget("activation"), settings.activation), **_early(prefix, "activation"))
+                              key=seed_widget(keys.widget("activation"), settings.activation), **early(prefix, "activation"))
     initializer = sb.selectbox("Initializer", [*INITIALIZERS, CUSTOM_INITIALIZER], format_func=INIT_LABELS.get,
-                               key=seed_widget(keys.widget("initializer"), settings.initializer), **_early(prefix, "initializer"))
+                               key=seed_widget(keys.widget("initializer"), settings.initializer), **early(prefix, "initializer"))
     init_std = settings.init_std
     if initializer == CUSTOM_INITIALIZER:
         init_std = sb.number_input("Custom σ", 0.0, 10.0, step=0.05, format="%.3f",
@@ -194,7 +194,7 @@ def settings_sidebar(prefix: str, settings: Settings, limits: dict[str, Field],
                                    help="Every weight starts as σ·N(0,1); biases start at 0.")
     weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1,
                                   key=seed_widget(keys.widget("weight_seed"), settings.weight_seed),
-                                  **_early(prefix, "weight_seed"))
+                                  **early(prefix, "weight_seed"))
     fixes = fix_widgets(prefix, settings, hidden_sizes, sb)
 
     training = training_widgets(prefix, settings)
@@ -277,7 +277,7 @@ def training_widgets(prefix: str, settings: Settings,
     sb = controlled(st.sidebar, prefix)
     sb.header("Training")
     optimizer = sb.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get,
-                             key=seed_widget(keys.widget("optimizer"), settings.optimizer), **_early(prefix, "optimizer"))
+                             key=seed_widget(keys.widget("optimizer"), settings.optimizer), **early(prefix, "optimizer"))
     learning_rate = sb.select_slider("Learning rate α", options_with(LEARNING_RATES, settings.learning_rate),
                                      format_func=lambda v: f"{v:g}", key=seed_widget(keys.widget("learning_rate"), settings.learning_rate),
                                      help="Can change while training runs.")

@@ -31,6 +31,7 @@ from ..sessions import session_for
 from ..settings_ui import (
     INIT_LABELS,
     activation_label,
+    early,
     fix_widgets,
     hidden_layers_field,
     load_settings,
@@ -95,11 +96,13 @@ def settings_sidebar(settings: Settings) -> Settings:
     sb = st.sidebar
     sb.header("Data")
     dataset = sb.radio("Digits to tell apart", list(TASKS), format_func=TASKS.get, horizontal=True,
-                       key=seed_widget(KEYS.widget("dataset"), settings.dataset),
+                       key=seed_widget(KEYS.widget("dataset"), settings.dataset), **early(PREFIX, "dataset"),
                        help="0 vs 1: 360 images, one sigmoid output. All 10: 1,797 images, a softmax of 10.")
     test_ratio = sb.slider("Test share", 0.1, 0.9, step=0.05, key=seed_widget(KEYS.widget("test_ratio"), settings.test_ratio),
+                           **early(PREFIX, "test_ratio"),
                            help="Share of the images held out: the confusion matrix and image grid use them.")
-    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("data_seed"), settings.data_seed))
+    data_seed = sb.number_input("Split seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("data_seed"), settings.data_seed),
+                                **early(PREFIX, "data_seed"))
 
     sb.header("Network")
     hidden_sizes = hidden_layers_field(
@@ -108,10 +111,12 @@ def settings_sidebar(settings: Settings) -> Settings:
         help=f"64 pixels → these widths → the output. Comma-separated, up to {MAX_LAYERS} layers of "
              f"1–{MAX_WIDTH} units; empty = no hidden layer (logistic / softmax regression).")
     activation = sb.selectbox("Hidden activation", HIDDEN_ACTIVATIONS, format_func=activation_label,
-                              key=seed_widget(KEYS.widget("activation"), settings.activation))
+                              key=seed_widget(KEYS.widget("activation"), settings.activation), **early(PREFIX, "activation"))
     initializer = sb.selectbox("Initializer", list(INITIALIZERS), format_func=INIT_LABELS.get,
-                               key=seed_widget(KEYS.widget("initializer"), settings.initializer))
-    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1, key=seed_widget(KEYS.widget("weight_seed"), settings.weight_seed))
+                               key=seed_widget(KEYS.widget("initializer"), settings.initializer), **early(PREFIX, "initializer"))
+    weight_seed = sb.number_input("Weight seed", 0, MAX_SEED, step=1,
+                                  key=seed_widget(KEYS.widget("weight_seed"), settings.weight_seed),
+                                  **early(PREFIX, "weight_seed"))
     fixes = fix_widgets(PREFIX, settings, hidden_sizes)  # batch norm; residual skips (e.g. 32,32,32)
 
     training = training_widgets(PREFIX, settings, batch_help="Images per update. Mini-batches (e.g. 32) "
