@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from helpers import open_page, wait_for_idle, wait_until
 
+from playground.teaching.lessons import LESSONS
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,9 +18,16 @@ def query(page) -> dict[str, str]:
 
 def test_a_student_does_a_whole_lesson(page, app_url):
     page.goto(f"{app_url}/lessons")
-    wait_for_idle(page, timeout=90_000)  # a cold, busy server can take a while for the first page
-    page.get_by_role("button", name="Start").first.click()  # lesson 1
+    # A cold, busy server can take a while for the first page. Wait for the whole list (the last
+    # lesson's row) and the script to be done, then press Start in lesson 1's own row: once (CI,
+    # load ~3) the bare first "Start" of a list still being drawn opened lesson 4 instead.
+    starts = page.get_by_role("button", name="Start", exact=True)
+    starts.nth(len(LESSONS) - 1).wait_for(timeout=90_000)
+    wait_for_idle(page)
+    row = page.locator("[data-testid=stHorizontalBlock]").filter(has_text=f"1. {LESSONS[0].title}")
+    row.get_by_role("button", name="Start", exact=True).click()
     page.get_by_role("heading", name="A neuron is linear + activation").wait_for()
+    assert wait_until(lambda: query(page).get("lesson") == "1"), page.url
     assert page.get_by_role("button", name="Play").count() == 0  # nothing runs before a prediction
     commit = page.get_by_role("button", name="Commit to this prediction")
     assert commit.is_disabled()
