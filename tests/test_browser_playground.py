@@ -143,3 +143,49 @@ def test_bad_link_falls_back_with_a_notice(page, app_url):
     assert "Learning rate α" in notice and "banana" in notice
     assert update_number(page) == 0
     assert page.errors == []
+
+
+PAINT_JS = """async () => {
+  const div = document.querySelector('div.np-live-box[data-key="pg.boundary"] > div.np-live-chart');
+  const image = div.querySelector('g.heatmaplayer g.hm image');
+  const pixels = async () => {
+    const img = new Image();
+    img.src = image.getAttribute('href');
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width; canvas.height = img.height;
+    canvas.getContext('2d').drawImage(img, 0, 0);
+    return Array.from(canvas.getContext('2d').getImageData(0, 0, img.width, img.height).data);
+  };
+  const plotly = await pixels();
+  const z = div.data[0].z;
+  const painted = window.__npPaintHeatmap(div, z);
+  const ours = await pixels();
+  let differ = 0;
+  for (let i = 0; i < plotly.length; i++) differ = Math.max(differ, Math.abs(plotly[i] - ours[i]));
+  const colours = new Set();
+  for (let i = 0; i < plotly.length; i += 4) colours.add(plotly.slice(i, i + 4).join());
+  // the same surface upside down must look different (the test can tell the two apart)
+  window.__npPaintHeatmap(div, z.slice().reverse());
+  const flipped = await pixels();
+  window.__npPaintHeatmap(div, z);
+  let flipDiffer = 0;
+  for (let i = 0; i < plotly.length; i++) flipDiffer = Math.max(flipDiffer, Math.abs(plotly[i] - flipped[i]));
+  return {painted, size: [plotly.length, ours.length], differ, colours: colours.size, flipDiffer};
+}"""
+
+
+@pytest.mark.parametrize("dataset", ["moons", "spiral3", "bumps"])  # binary, multiclass, regression
+def test_a_playing_frame_painted_without_plotly_looks_like_plotlys_own_drawing(page, app_url, dataset):
+    """While playing, the client paints the boundary's pixels itself (stream/client.js,
+    ``paintHeatmap``) instead of a whole Plotly redraw: same colours, same orientation."""
+    open_page(page, f"{app_url}/?dataset={dataset}")
+    assert wait_until(lambda: boundary_revision(page) == "0", timeout=30)
+    assert wait_until(lambda: page.evaluate("typeof window.__npPaintHeatmap") == "function", timeout=30)
+    result = page.evaluate(PAINT_JS)
+    assert result["painted"], result
+    assert result["size"][0] == result["size"][1] > 0
+    assert result["colours"] > 20, result  # a real surface, not one flat colour
+    assert result["differ"] <= 1, result  # rounding at most
+    assert result["flipDiffer"] > 20, result
+    assert page.errors == []

@@ -11,6 +11,13 @@
 const FRAME_MS = 33; // boundary snapshots: at most ~30 per second
 const MAX_QUEUE = 8; // snapshots waiting to be shown; older ones are dropped
 const RETRIES = 3; // reconnects after an unexpected close before giving up (fallback)
+// The other charts (cost, gradients, network, …) share at most about 60% of the browser's main
+// thread: a chart that took d ms to draw is drawn again d × CHART_SPREAD × (charts) ms later at
+// the soonest, its updates merged meanwhile. On a fast machine that is more often than the server
+// sends; on a slow one (measured: 30–45 ms per Plotly call in headless Chromium on the 2-core
+// test machine) the boundary keeps its frames and Pause shows at once instead of after a backlog.
+const CHART_SPREAD = 1.6;
+const CHART_MIN_GAP_MS = 40;
 
 // loadPlotly() comes from ../plotly_loader.js (prepended by dom.js_module).
 
@@ -87,6 +94,133 @@ function applyOp(Plotly, div, op) {
   }
 }
 
+const sameJSON = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const joined = (a, b) => (Array.isArray(a) ? a : Array.from(a)).concat(Array.isArray(b) ? b : Array.from(b));
+const dataKeys = (update) => "x" in update || "y" in update;
+
+// One more op for a chart whose ops wait: the result does what applying all of them in order
+// would, with fewer redraws. A whole figure replaces everything before it; a restyle replaces an
+// older one of the same traces and attributes (and, if it sets x or y, the extends of those
+// traces before it); extends of the same traces merge; relayouts merge (later keys win).
+function compact(pending, op) {
+  if (op.op === "react" || op.op === "figure") return [op];
+  if (op.op === "extend") { // into the last extend of these traces if nothing after it touches them
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const p = pending[i];
+      if (p.op === "extend" && sameJSON(p.traces, op.traces)) {
+        const merged = { op: "extend", traces: op.traces,
+          x: p.x.map((xs, t) => joined(xs, op.x[t])), y: p.y.map((ys, t) => joined(ys, op.y[t])) };
+        return [...pending.slice(0, i), merged, ...pending.slice(i + 1)];
+      }
+      if (p.op !== "relayout" && !(p.op === "restyle" && !p.traces.some((t) => op.traces.includes(t)))) break;
+    }
+    return [...pending, op];
+  }
+  if (op.op === "restyle") {
+    const keys = Object.keys(op.update).sort();
+    return [...pending.filter((p) => !(
+      (p.op === "restyle" && sameJSON(p.traces, op.traces) && sameJSON(Object.keys(p.update).sort(), keys)) ||
+      (p.op === "extend" && dataKeys(op.update) && sameJSON(p.traces, op.traces)))), op];
+  }
+  if (op.op === "relayout") {
+    const previous = pending.find((p) => p.op === "relayout");
+    return [...pending.filter((p) => p.op !== "relayout"),
+      { op: "relayout", update: { ...(previous ? previous.update : {}), ...op.update } }];
+  }
+  return [...pending, op];
+}
+
+// A chart's waiting ops, in order, with fewer redraws: relayouts (layout only, so they commute
+// with the traces' ops) merge into one at the end, and a restyle goes into that one Plotly.update
+// when only extends of other traces come after it (the gradient chart: bars, lines, axes — two
+// redraws instead of three).
+async function applyOps(Plotly, div, waiting) {
+  const layouts = waiting.filter((p) => p.op === "relayout");
+  const ops = waiting.filter((p) => p.op !== "relayout");
+  const layout = layouts.length ? Object.assign({}, ...layouts.map((p) => p.update)) : null;
+  let merged = -1;
+  if (layout) {
+    for (let r = ops.length - 1; r >= 0; r--) {
+      if (ops[r].op === "extend") continue;
+      if (ops[r].op === "restyle" && ops.slice(r + 1).every((p) => !p.traces.some((t) => ops[r].traces.includes(t)))) merged = r;
+      break;
+    }
+  }
+  let busy = 0; // ms of main thread the calls took (their promises may settle a frame later)
+  const timed = async (call) => {
+    const started = performance.now();
+    const done = call();
+    busy += performance.now() - started;
+    await done;
+  };
+  for (let i = 0; i < ops.length; i++) if (i !== merged) await timed(() => applyOp(Plotly, div, ops[i]));
+  if (merged >= 0) await timed(() => Plotly.update(div, ops[merged].update, layout, ops[merged].traces));
+  else if (layout) await timed(() => Plotly.relayout(div, layout));
+  return busy;
+}
+
+// A CSS colour → [r, g, b, a] (0–255), as the browser reads it.
+function rgba(colour) {
+  const ctx = rgba.ctx || (rgba.ctx = document.createElement("canvas").getContext("2d", { willReadFrequently: true }));
+  ctx.clearRect(0, 0, 1, 1);
+  ctx.fillStyle = "#000";
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, 1, 1);
+  return Array.from(ctx.getImageData(0, 0, 1, 1).data);
+}
+
+// z → RGBA the way Plotly colours a heatmap: linear in RGBA between the colour scale's stops,
+// clamped to [zmin, zmax]; missing values stay transparent.
+function heatColours(trace) {
+  const stops = trace.colorscale.map(([at, colour]) => [Number(at), rgba(colour)]);
+  const lo = trace.zmin, span = trace.zmax - trace.zmin || 1;
+  return (v, out, k) => {
+    if (v === null || v === undefined || Number.isNaN(v)) { out[k + 3] = 0; return; }
+    const t = Math.min(1, Math.max(0, (v - lo) / span));
+    let i = 0;
+    while (i < stops.length - 2 && t > stops[i + 1][0]) i++;
+    const [a, ca] = stops[i], [b, cb] = stops[Math.min(i + 1, stops.length - 1)];
+    const f = b > a ? (t - a) / (b - a) : 0;
+    for (let c = 0; c < 4; c++) out[k + c] = Math.round(ca[c] + (cb[c] - ca[c]) * f);
+  };
+}
+
+// A playing boundary frame without a Plotly redraw: the heatmap's pixels (one per cell, as
+// Plotly draws zsmooth "fast") painted straight into the image Plotly drew, ~1 ms instead of a
+// whole redraw (~30 ms on the test machine). Only for the layout Plotly's own draw has (both axes
+// running up, same grid); anything else returns false and the caller restyles. The figure's data
+// keep the new z, so a later redraw (a resize, Pause's exact frame) shows the same surface.
+function paintHeatmap(div, z) {
+  const trace = div._fullData && div._fullData[0];
+  const image = div.querySelector("g.heatmaplayer g.hm image");
+  const cd = div.calcdata && div.calcdata[0] && div.calcdata[0][0];
+  if (!trace || trace.type !== "heatmap" || trace.zsmooth !== "fast" || !image || !cd || !trace.colorscale) return false;
+  const rows = z.length, cols = rows ? z[0].length : 0;
+  if (!cd.z || cd.z.length !== rows || !cd.z[0] || cd.z[0].length !== cols || !rows || !cols) return false;
+  const xa = div._fullLayout.xaxis, ya = div._fullLayout.yaxis, x = trace.x, y = trace.y;
+  if (!x || !y || !(xa.range[1] > xa.range[0]) || !(ya.range[1] > ya.range[0]) ||
+      !(x[x.length - 1] > x[0]) || !(y[y.length - 1] > y[0])) return false;
+  const key = JSON.stringify([trace.colorscale, trace.zmin, trace.zmax]);
+  if (div.npColours === undefined || div.npColourKey !== key) { div.npColours = heatColours(trace); div.npColourKey = key; }
+  const canvas = div.npCanvas || (div.npCanvas = document.createElement("canvas"));
+  canvas.width = cols;
+  canvas.height = rows;
+  const ctx = canvas.getContext("2d");
+  const pixels = ctx.createImageData(cols, rows);
+  for (let j = 0; j < rows; j++) { // row 0 of z is the bottom of the picture
+    const row = z[j], base = (rows - 1 - j) * cols * 4;
+    for (let i = 0; i < cols; i++) div.npColours(row[i], pixels.data, base + 4 * i);
+  }
+  ctx.putImageData(pixels, 0, 0);
+  const url = canvas.toDataURL("image/png");
+  if (image.hasAttribute("href")) image.setAttribute("href", url);
+  else image.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", url);
+  div.data[0].z = z;
+  cd.z = z;
+  return true;
+}
+if (typeof window !== "undefined") window.__npPaintHeatmap = paintHeatmap; // the browser tests compare it with Plotly
+
 // Between two messages, let the browser paint: applied back to back (promise callbacks only), a
 // Step's boundary stayed unpainted until the next message's charts were drawn (~0.3 s instead of ~0.05).
 function yieldToBrowser() { return new Promise((resolve) => setTimeout(resolve, 0)); }
@@ -112,6 +246,7 @@ class LiveStream {
     this.outgoing = []; // controls clicked before the socket opened
     this.mounts = new Set(); // the elements drawing this stream (controls, header)
     this.chain = Promise.resolve();
+    this.charts = new Map(); // chart key → its waiting ops and how long it takes to draw
     this.connect(data.path);
   }
 
@@ -204,17 +339,13 @@ class LiveStream {
     this.diverged = Boolean(message.status) && message.status !== "ready"; // diverged, or a lesson finished
     if (message.type === "state") this.notice = message.notice || "";
     this.renderControls();
-    const pending = [];
-    let stale = false;
-    for (const [key, ops] of Object.entries(message.charts || {})) {
-      const div = chartDiv(key);
-      if (!div || !div.layout) { stale = true; continue; } // not drawn yet: ask for everything again
-      pending.push(ops.reduce((p, op) => p.then(() => applyOp(Plotly, div, op)), Promise.resolve())
-        .catch(() => { stale = true; })); // e.g. extending a chart the page redrew meanwhile
-    }
+    // Paused (a state message, or the last frames of a run): every chart now, exactly. Playing:
+    // each chart when its turn comes (``queueChart``), the boundary frames first.
+    const exact = message.type === "state" || !message.playing;
+    const pending = Object.entries(message.charts || {}).map(([key, ops]) => this.queueChart(Plotly, key, ops, exact));
     const frames = message.frames || [];
-    if (message.type === "state" || !message.playing) {
-      if (frames.length) await this.showFrame(Plotly, message.surface, frames[frames.length - 1]);
+    if (exact) {
+      if (frames.length) await this.showFrame(Plotly, message.surface, frames[frames.length - 1], true);
     } else if (frames.length) {
       this.surface = message.surface;
       this.queue = this.queue.concat(frames).slice(-MAX_QUEUE);
@@ -222,13 +353,44 @@ class LiveStream {
     }
     await Promise.all(pending);
     this.mark("step", String(message.step));
-    if (stale && performance.now() - (this.refreshed || 0) > 500) {
-      this.refreshed = performance.now();
-      this.send({ type: "refresh" }); // the next message rebuilds every chart's data
-    }
   }
 
-  async showFrame(Plotly, key, frame) {
+  // The chart was not drawn yet, or the page redrew it meanwhile: the next message rebuilds
+  // every chart's data.
+  refresh() {
+    if (performance.now() - (this.refreshed || 0) <= 500) return;
+    this.refreshed = performance.now();
+    this.send({ type: "refresh" });
+  }
+
+  queueChart(Plotly, key, ops, now) {
+    let chart = this.charts.get(key);
+    if (!chart) this.charts.set(key, chart = { pending: [], last: 0, cost: 0, timer: 0, chain: Promise.resolve() });
+    for (const op of ops) chart.pending = compact(chart.pending, op);
+    const due = chart.last + Math.max(CHART_MIN_GAP_MS, chart.cost * CHART_SPREAD * this.charts.size);
+    if (now || performance.now() >= due) return this.drawChart(Plotly, key, chart);
+    if (!chart.timer) chart.timer = setTimeout(() => this.drawChart(Plotly, key, chart), due - performance.now());
+    return Promise.resolve();
+  }
+
+  drawChart(Plotly, key, chart) {
+    clearTimeout(chart.timer);
+    chart.timer = 0;
+    chart.chain = chart.chain.then(async () => {
+      const ops = chart.pending;
+      chart.pending = [];
+      if (!ops.length) return;
+      const div = chartDiv(key);
+      if (!div || !div.layout) { this.refresh(); return; }
+      let busy = 0;
+      try { busy = await applyOps(Plotly, div, ops); } catch (error) { this.refresh(); } // e.g. a chart the page redrew
+      chart.last = performance.now();
+      chart.cost = chart.cost ? 0.7 * chart.cost + 0.3 * busy : busy;
+    });
+    return chart.chain;
+  }
+
+  async showFrame(Plotly, key, frame, exact = false) {
     const div = key && chartDiv(key);
     if (!div || !div.layout) return;
     // The page drew the heatmap at its full resolution: remember it before a smaller snapshot
@@ -236,7 +398,8 @@ class LiveStream {
     const z = div.data && div.data[0] && div.data[0].z;
     if (!div.npShape && z && z.length && z[0] && z[0].length) div.npShape = [z.length, z[0].length];
     const [rows, cols] = div.npShape || [0, 0];
-    await Plotly.restyle(div, { z: [rows > 1 && cols > 1 ? resample(frame.z, rows, cols) : frame.z] }, [0]);
+    const surface = rows > 1 && cols > 1 ? resample(frame.z, rows, cols) : frame.z;
+    if (exact || !paintHeatmap(div, surface)) await Plotly.restyle(div, { z: [surface] }, [0]);
     div.dataset.drawn = String(frame.step);
     this.framesShown += 1;
     this.mark("frames", String(this.framesShown));
