@@ -342,11 +342,11 @@ class LiveStream {
     // Paused (a state message, or the last frames of a run): every chart now, exactly. Playing:
     // each chart when its turn comes (``queueChart``), the boundary frames first.
     const exact = message.type === "state" || !message.playing;
-    const pending = Object.entries(message.charts || {}).map(([key, ops]) => this.queueChart(Plotly, key, ops, exact));
     const frames = message.frames || [];
-    if (exact) {
-      if (frames.length) await this.showFrame(Plotly, message.surface, frames[frames.length - 1], true);
-    } else if (frames.length) {
+    const boundary = exact && frames.length ? this.showFrame(Plotly, message.surface, frames[frames.length - 1], true) : null;
+    const pending = Object.entries(message.charts || {}).map(([key, ops]) => this.queueChart(Plotly, key, ops, exact));
+    if (boundary) await boundary; // the boundary first: after Pause it is what a person looks at
+    else if (frames.length && !exact) {
       this.surface = message.surface;
       this.queue = this.queue.concat(frames).slice(-MAX_QUEUE);
       if (!this.playingFrames) this.playFrames(Plotly);
