@@ -146,7 +146,9 @@ def test_rule_on_xor_never_converges():
     button(at, "Run to convergence").click().run()
     assert "Never converges" in at.error[0].value
     inequalities = table_with(at, "needs")
-    assert inequalities["needs"] == ["w0 ≤ 0", "w0 + w2 > 0", "w0 + w1 > 0", "w0 + w1 + w2 ≤ 0"]
+    # non-breaking spaces: a narrow column breaks these only after a "+"
+    assert inequalities["needs"] == ["w0\u00a0≤\u00a00", "w0\u00a0+ w2\u00a0>\u00a00", "w0\u00a0+ w1\u00a0>\u00a00",
+                                     "w0\u00a0+ w1\u00a0+ w2\u00a0≤\u00a00"]
     assert inequalities["holds?"] == ["✓", "✗", "✗", "✓"]
     assert inequalities["style"] == [RIGHT, WRONG, WRONG, RIGHT]
 

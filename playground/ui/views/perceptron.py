@@ -265,10 +265,21 @@ def history_chart(run: pc.RuleRun) -> None:
     live_chart(fig, key=KEYS.key("history_chart"), revision=len(run.steps))
 
 
+NBSP = "\u00a0"
+
+
+def unbroken(inequality: str) -> str:
+    """``w0 + w1 + w2 ≤ 0`` that a narrow column breaks only after a "+", never inside a term
+    or around the comparison (on a phone "≤ 0" sat alone on the next line)."""
+    for sign in (">", "≤"):
+        inequality = inequality.replace(f" {sign} ", f"{NBSP}{sign}{NBSP}")
+    return inequality.replace(" + ", f"{NBSP}+ ")
+
+
 def inequality_table(g: pc.Gate) -> None:
     """What each row of the gate needs of (w0, w1, w2), and whether the current weights meet it."""
     rows = [
-        {"row": "".join(str(v) for v in q.x), "target": q.target, "needs": q.text,
+        {"row": "".join(str(v) for v in q.x), "target": q.target, "needs": unbroken(q.text),
          "value at your weights": pc.weights_text([q.value])[1:-1], "holds?": "✓" if q.holds else "✗"}
         for q in pc.inequalities(settings().weights, g)
     ]
