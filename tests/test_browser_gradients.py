@@ -23,17 +23,18 @@ def choose_preset(page, name: str) -> None:
 def test_vanishing_preset_then_relu_he_changes_the_diagnosis(page, app_url):
     open_page(page, f"{app_url}/gradients")
     choose_preset(page, "10-layer sigmoid (vanishing)")
-    assert wait_until(lambda: "Vanishing gradients" in diagnosis_text(page))
-    text = diagnosis_text(page)
-    assert "layer 1 receives 10⁻⁷ of the gradient of layer 11" in text
-    assert "Try: ReLU with He initialization" in text
+    # Waits, not reads: on a busy machine the rerun may still be replacing the diagnosis.
+    assert wait_until(lambda: "Vanishing gradients" in diagnosis_text(page), timeout=40)
+    assert wait_until(lambda: "layer 1 receives 10⁻⁷ of the gradient of layer 11" in diagnosis_text(page)), \
+        diagnosis_text(page)
+    assert "Try: ReLU with He initialization" in diagnosis_text(page)
     assert wait_until(lambda: page.locator("div.np-live-chart[data-drawn]").count() >= 4), \
         "profile, heatmap, activations and cost charts should all be drawn"
     for title in ("Gradient size per layer", "Which layers learn", "What each layer outputs", "Cost and accuracy"):
         assert page.get_by_text(title).count() >= 1, title
 
     choose_preset(page, "ReLU + He (healthy)")
-    assert wait_until(lambda: "Healthy: gradients reach every layer" in diagnosis_text(page))
+    assert wait_until(lambda: "Healthy: gradients reach every layer" in diagnosis_text(page), timeout=40)
     # the previous run's diagnosis may still be on the page until the rerun ends (stale element)
     assert wait_until(lambda: "Vanishing" not in diagnosis_text(page))
     assert "activation=relu" in page.url and "initializer=he" in page.url
