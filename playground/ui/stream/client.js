@@ -405,13 +405,21 @@ class LiveStream {
     this.mark("frames", String(this.framesShown));
   }
 
+  // One snapshot per display frame at most, ≥ FRAME_MS apart: two drawn before the browser
+  // paints are one wasted (it was bursting a backlog in one task, so half the frames it drew were
+  // never on the screen). Behind by more than a few, the oldest are skipped. A hidden tab gets no
+  // animation frames and draws nothing until it is looked at again.
   async playFrames(Plotly) {
     this.playingFrames = true;
+    let shown = -Infinity;
     while (this.queue.length && !this.hold) {
-      const started = performance.now();
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (this.hold || !this.queue.length) break;
+      const now = performance.now();
+      if (now - shown < FRAME_MS - 8) continue; // (a display frame is ~16.7 ms)
+      if (this.queue.length > 3) this.queue.splice(0, this.queue.length - 3);
+      shown = now;
       await this.showFrame(Plotly, this.surface, this.queue.shift());
-      const wait = this.queue.length > 3 ? 0 : FRAME_MS - (performance.now() - started);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     this.playingFrames = false;
   }
