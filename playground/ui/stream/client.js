@@ -11,12 +11,13 @@
 const FRAME_MS = 33; // boundary snapshots: at most ~30 per second
 const MAX_QUEUE = 8; // snapshots waiting to be shown; older ones are dropped
 const RETRIES = 3; // reconnects after an unexpected close before giving up (fallback)
-// The other charts (cost, gradients, network, …) share at most about 60% of the browser's main
+// The other charts (cost, gradients, network, …) share at most about 40% of the browser's main
 // thread: a chart that took d ms to draw is drawn again d × CHART_SPREAD × (charts) ms later at
-// the soonest, its updates merged meanwhile. On a fast machine that is more often than the server
-// sends; on a slow one (measured: 30–45 ms per Plotly call in headless Chromium on the 2-core
-// test machine) the boundary keeps its frames and Pause shows at once instead of after a backlog.
-const CHART_SPREAD = 1.6;
+// the soonest (twice that for a chart the server sends as whole figures, its slow views such as
+// the network diagram), its updates merged meanwhile. On a fast machine that is more often than
+// the server sends; on a slow one (measured: 30–50 ms per Plotly call in headless Chromium on the
+// 2-core test machine) the boundary keeps its frames and Pause shows at once, not after a backlog.
+const CHART_SPREAD = 2;
 const CHART_MIN_GAP_MS = 40;
 
 // loadPlotly() comes from ../plotly_loader.js (prepended by dom.js_module).
@@ -367,7 +368,8 @@ class LiveStream {
     let chart = this.charts.get(key);
     if (!chart) this.charts.set(key, chart = { pending: [], last: 0, cost: 0, timer: 0, chain: Promise.resolve() });
     for (const op of ops) chart.pending = compact(chart.pending, op);
-    const due = chart.last + Math.max(CHART_MIN_GAP_MS, chart.cost * CHART_SPREAD * this.charts.size);
+    const share = CHART_SPREAD * this.charts.size * (chart.whole ? 2 : 1);
+    const due = chart.last + Math.max(CHART_MIN_GAP_MS, chart.cost * share);
     if (now || performance.now() >= due) return this.drawChart(Plotly, key, chart);
     if (!chart.timer) chart.timer = setTimeout(() => this.drawChart(Plotly, key, chart), due - performance.now());
     return Promise.resolve();
@@ -383,6 +385,7 @@ class LiveStream {
       const div = chartDiv(key);
       if (!div || !div.layout) { this.refresh(); return; }
       let busy = 0;
+      chart.whole = ops.some((op) => op.op === "react" || op.op === "figure");
       try { busy = await applyOps(Plotly, div, ops); } catch (error) { this.refresh(); } // e.g. a chart the page redrew
       chart.last = performance.now();
       chart.cost = chart.cost ? 0.7 * chart.cost + 0.3 * busy : busy;
