@@ -157,8 +157,11 @@ PAINT_JS = """async () => {
     canvas.getContext('2d').drawImage(img, 0, 0);
     return Array.from(canvas.getContext('2d').getImageData(0, 0, img.width, img.height).data);
   };
+  // Plotly draws this very z first (a message from the socket may have replaced it meanwhile)
+  // (its rows as Plotly read them: the page's figure may carry z in Plotly's binary form)
+  const z = div.calcdata[0][0].z.map((row) => Array.from(row));
+  await window.Plotly.restyle(div, {z: [z]}, [0]);
   const plotly = await pixels();
-  const z = div.data[0].z;
   const painted = window.__npPaintHeatmap(div, z);
   const ours = await pixels();
   let differ = 0;
@@ -180,7 +183,10 @@ def test_a_playing_frame_painted_without_plotly_looks_like_plotlys_own_drawing(p
     """While playing, the client paints the boundary's pixels itself (stream/client.js,
     ``paintHeatmap``) instead of a whole Plotly redraw: same colours, same orientation."""
     open_page(page, f"{app_url}/?dataset={dataset}")
-    assert wait_until(lambda: boundary_revision(page) == "0", timeout=30)
+    assert wait_until(lambda: boundary_revision(page) == "0", timeout=60)
+    # the socket connected and its first state is drawn: nothing else arrives while paused
+    assert wait_until(lambda: int(stream(page).get_attribute("data-received") or 0) >= 1, timeout=60)
+    assert wait_until(lambda: stream(page).get_attribute("data-step") == "0", timeout=30)
     assert wait_until(lambda: page.evaluate("typeof window.__npPaintHeatmap") == "function", timeout=30)
     result = page.evaluate(PAINT_JS)
     assert result["painted"], result
