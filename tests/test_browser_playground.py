@@ -195,3 +195,53 @@ def test_a_playing_frame_painted_without_plotly_looks_like_plotlys_own_drawing(p
     assert result["differ"] <= 1, result  # rounding at most
     assert result["flipDiffer"] > 20, result
     assert page.errors == []
+
+
+MERGE_JS = """async () => {
+  const Plotly = window.Plotly;
+  const figure = () => ({
+    data: [{type: 'bar', orientation: 'h', x: [1, 2], y: ['a', 'b'], text: ['1', '2']},
+           {type: 'scatter', x: [0], y: [1], xaxis: 'x2', yaxis: 'y2'},
+           {type: 'scatter', x: [0], y: [2], xaxis: 'x2', yaxis: 'y2'}],
+    layout: {xaxis: {domain: [0, 0.4]}, xaxis2: {domain: [0.6, 1], anchor: 'y2'}, yaxis2: {anchor: 'x2'},
+             width: 400, height: 300},
+  });
+  const div = () => { const d = document.createElement('div'); document.body.appendChild(d); return d; };
+  const one = div(), merged = div();
+  for (const d of [one, merged]) { const f = figure(); await Plotly.newPlot(d, f.data, f.layout); }
+  const bars = (n) => ({op: 'restyle', traces: [0], update: {x: [[n, n + 1]], text: [[`${n}`, `${n + 1}`]]}});
+  const extend = (from) => ({op: 'extend', traces: [1, 2], x: [[from, from + 1], [from, from + 1]],
+                              y: [[from * 2, from * 3], [from * 4, from * 5]]});
+  const axes = (n) => ({op: 'relayout', update: {'xaxis.range': [0, n], 'yaxis2.range': [-n, n]}});
+  const restart = {op: 'restyle', traces: [1, 2], update: {x: [[0, 5], [0, 5]], y: [[7, 8], [9, 10]]}};
+  // what the server sends for the gradient chart, message after message, with a history reset
+  const ops = [bars(3), extend(1), axes(5), bars(4), extend(3), bars(5), axes(6), restart, extend(6),
+               bars(6), extend(8), axes(9)];
+  for (const op of ops) {
+    if (op.op === 'restyle') await Plotly.restyle(one, op.update, op.traces);
+    else if (op.op === 'extend') await Plotly.extendTraces(one, {x: op.x, y: op.y}, op.traces);
+    else await Plotly.relayout(one, op.update);
+  }
+  let calls = 0;
+  for (const name of ['restyle', 'relayout', 'extendTraces', 'update', 'react']) {
+    const f = Plotly[name];
+    Plotly[name] = (...a) => { calls += 1; return f.apply(Plotly, a); };
+  }
+  try { await window.__npApplyMerged(Plotly, merged, ops); }
+  finally { for (const name of ['restyle', 'relayout', 'extendTraces', 'update', 'react']) delete Plotly[name]; }
+  const view = (d) => JSON.stringify({
+    data: d.data.map((t) => ({x: Array.from(t.x), y: Array.from(t.y), text: t.text ? Array.from(t.text) : null})),
+    x: d.layout.xaxis.range, y2: d.layout.yaxis2.range});
+  return {one: view(one), merged: view(merged), calls};
+}"""
+
+
+def test_a_charts_waiting_updates_merged_draw_the_same_figure(page, app_url):
+    """The live client merges a chart's updates while it waits for its turn (stream/client.js,
+    ``compact`` and ``applyOps``): the figure must come out as if every update had been applied."""
+    open_page(page, app_url)
+    assert wait_until(lambda: page.evaluate("typeof window.__npApplyMerged") == "function", timeout=30)
+    assert wait_until(lambda: page.evaluate("!!window.Plotly"), timeout=30)
+    result = page.evaluate(MERGE_JS)
+    assert result["one"] == result["merged"], result
+    assert result["calls"] <= 2, result  # one extend of the lines, one update of the bars and axes
