@@ -245,3 +245,45 @@ def test_a_charts_waiting_updates_merged_draw_the_same_figure(page, app_url):
     result = page.evaluate(MERGE_JS)
     assert result["one"] == result["merged"], result
     assert result["calls"] <= 2, result  # one extend of the lines, one update of the bars and axes
+
+
+HALF_JS = """async () => {
+  const div = document.querySelector('div.np-live-box[data-key="pg.boundary"] > div.np-live-chart');
+  const full = div.calcdata[0][0].z.map((row) => Array.from(row));
+  const half = full.filter((_, j) => j % 2 === 0).map((row) => row.filter((_, i) => i % 2 === 0));
+  const stream = window.__npStreams.pg;
+  const Plotly = window.Plotly;
+  // z as the page's figure gives it (Plotly's binary form), as before the socket's first frame
+  const f32 = new Float32Array(full.flat());
+  let text = '';
+  new Uint8Array(f32.buffer).forEach((b) => { text += String.fromCharCode(b); });
+  div.data[0].z = {dtype: 'f4', bdata: btoa(text), shape: `${full.length}, ${full[0].length}`};
+  await Plotly.react(div, div.data, div.layout);
+  const shape = () => [div.calcdata[0][0].z.length, div.calcdata[0][0].z[0].length];
+  const image = async () => {
+    const img = new Image();
+    img.src = div.querySelector('g.heatmaplayer g.hm image').getAttribute('href');
+    await img.decode();
+    return [img.height, img.width];
+  };
+  const before = shape();
+  await stream.showFrame(Plotly, 'pg.boundary', {step: 0, z: half}, true);   // paused: Plotly's restyle
+  const exact = {shape: shape(), image: await image()};
+  await stream.showFrame(Plotly, 'pg.boundary', {step: 0, z: half});         // playing: painted
+  const painted = {shape: shape(), image: await image()};
+  return {full: [full.length, full[0].length], half: [half.length, half[0].length], before, painted, exact};
+}"""
+
+
+def test_a_half_resolution_snapshot_is_shown_at_the_charts_own_resolution(page, app_url):
+    """With many viewers the server sends the boundary at half resolution; the browser
+    interpolates it back to the grid the page drew, whether it paints the frame or Plotly does."""
+    open_page(page, app_url)
+    assert wait_until(lambda: boundary_revision(page) == "0", timeout=60)
+    assert wait_until(lambda: int(stream(page).get_attribute("data-received") or 0) >= 1, timeout=60)
+    result = page.evaluate(HALF_JS)
+    assert result["half"] == [n // 2 for n in result["full"]], result
+    assert result["before"] == result["full"], result
+    assert result["painted"] == {"shape": result["full"], "image": result["full"]}, result
+    assert result["exact"] == {"shape": result["full"], "image": result["full"]}, result
+    assert page.errors == []

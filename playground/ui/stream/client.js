@@ -405,11 +405,11 @@ class LiveStream {
   async showFrame(Plotly, key, frame, exact = false) {
     const div = key && chartDiv(key);
     if (!div || !div.layout) return;
-    // The page drew the heatmap at its full resolution: remember it before a smaller snapshot
-    // (many viewers) replaces z, and interpolate every smaller one back to it.
-    const z = div.data && div.data[0] && div.data[0].z;
-    if (!div.npShape && z && z.length && z[0] && z[0].length) div.npShape = [z.length, z[0].length];
-    const [rows, cols] = div.npShape || [0, 0];
+    // The page drew the heatmap at its full resolution: a smaller snapshot (many viewers) is
+    // interpolated back to it. The grid is read as Plotly decoded it (the page's figure carries z
+    // in Plotly's binary form, not as rows), and stays full size since every frame is resampled.
+    const drawn = div.calcdata && div.calcdata[0] && div.calcdata[0][0] && div.calcdata[0][0].z;
+    const [rows, cols] = drawn && drawn.length && drawn[0] ? [drawn.length, drawn[0].length] : [0, 0];
     const surface = rows > 1 && cols > 1 ? resample(frame.z, rows, cols) : frame.z;
     if (exact || !paintHeatmap(div, surface)) await Plotly.restyle(div, { z: [surface] }, [0]);
     div.dataset.drawn = String(frame.step);
