@@ -103,7 +103,8 @@ CHECKS_JS = r"""() => {
 
 READY_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
-  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;  // (also before the first run:)
+  if (!document.querySelector('[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')) return false;
   if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
   // components (v2, not isolated): loaded, and a live chart among them has drawn its figure
   if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) =>
