@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from playground.files.notebook import build_notebook
 from playground.plots.digits import (
+    RIGHT,
+    WRONG,
     confusion_figure,
     confusion_matrix,
     sample_images_figure,
@@ -224,13 +226,20 @@ def test_image_grids_frame_the_mistakes_and_show_every_unit():
     images = np.random.default_rng(0).random((5, 64))
     fig = sample_images_figure(images, np.array([0, 1, 2, 3, 4]), np.array([0, 1, 7, 3, 9]),
                                np.full(5, 0.9), columns=3)
-    assert len(fig.layout.shapes) == 2 and len(fig.layout.annotations) == 5
-    assert "true 2 ✗" in fig.layout.annotations[2].text and "<b>7</b> 90%" in fig.layout.annotations[2].text
+    heat, labels, frames = fig.data
+    assert len(labels.text) == 5 and not fig.layout.annotations and not fig.layout.shapes
+    assert "true 2 ✗" in labels.text[2] and "<b>7</b> 90%" in labels.text[2] and "true 0 ✓" in labels.text[0]
+    assert list(labels.textfont.color) == [RIGHT, RIGHT, WRONG, RIGHT, WRONG]
+    # two closed frames (5 corners and a gap each), around tiles 2 and 4 (row 0 column 2, row 1 column 1)
+    x = list(frames.x)
+    assert len(x) == 12 and x[5] is None and x[11] is None and x[0] == x[4] and frames.y[0] == frames.y[4]
+    assert x[0] < 2 * 10 < x[1] and x[6] < 10 < x[7]  # tile pitch: 8 pixels + a 2-pixel gap
     W1 = np.random.default_rng(1).standard_normal((12, 64))
     fig = unit_weights_figure(W1)
     z = np.asarray(fig.data[0].z, dtype=float)
     assert np.count_nonzero(np.isfinite(z)) == 12 * 64 and np.nanmax(np.abs(z)) == 1.0
-    assert [a.text for a in fig.layout.annotations] == [str(k) for k in range(1, 13)]
+    assert list(fig.data[1].text) == [str(k) for k in range(1, 13)]
+    assert len(unit_weights_figure(np.ones((40, 64))).data) == 1  # over 32 tiles: no labels
 
 
 def chart_text_sizes(figure: dict) -> list[float]:

@@ -147,6 +147,8 @@ def _digit_text_sizes(fig) -> list[float]:
             sizes.append(trace.textfont.size)
         if trace.type == "heatmap" and trace.showscale is not False and trace.colorbar.tickfont.size:
             sizes.append(trace.colorbar.tickfont.size)
+        if trace.type == "scatter" and trace.mode == "text":  # the labels over the tiles
+            sizes.append(trace.textfont.size)
     return sizes
 
 
