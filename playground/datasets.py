@@ -11,6 +11,7 @@ same axes for all of them. ``noise`` is a number in [0, 1]: 0 is clean, 1 is ver
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -129,13 +130,25 @@ def logic_gate(gate: str) -> tuple[Array, Array]:
     return GATE_INPUTS.copy(), np.array(GATE_TABLES[gate])
 
 
+@functools.cache
+def _digit_pixels() -> tuple[Array, Array]:
+    """scikit-learn's digits, read once per process (a constant: one entry, read-only)."""
+    bunch = skd.load_digits()
+    X, y = bunch.data / 16.0, bunch.target
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
 def digits(binary: bool = True) -> tuple[Array, Array]:
     """The 8×8 handwritten digits bundled with scikit-learn (1,797 images), pixels in [0, 1].
 
-    ``binary=True`` keeps only 0s and 1s (360 images); otherwise all 10 classes.
+    ``binary=True`` keeps only 0s and 1s (360 images); otherwise all 10 classes. Fresh arrays
+    on every call, copied from ``_digit_pixels`` (scikit-learn parses a gzipped CSV: ~30 ms of
+    each new Digits session's first page run, now done once per process).
     """
-    bunch = skd.load_digits()
-    X, y = bunch.data / 16.0, bunch.target
+    pixels, labels = _digit_pixels()
+    X, y = pixels.copy(), labels.copy()
     if binary:
         keep = y < 2
         X, y = X[keep], y[keep]
