@@ -13,7 +13,8 @@ and measures what a person sees:
 and (``responsiveness``) what a click costs a single viewer on a warm server: first chart after
 opening (nothing cached, and again with the app's files cached), Step, New weights, changing
 the dataset, and opening each page from the navigation
-(click → the new page's script finished, nothing stale, every chart drawn), Step, New weights and
+(click → the new page's script finished, nothing stale, every chart drawn; and, "on screen", every
+chart in the window drawn: charts further down are drawn when the browser is idle), Step, New weights and
 the dataset (click → the new boundary painted), all timed in the page's own clock from the click
 event (Playwright's own click, which first waits until the link is visible, enabled and has stopped
 moving, took another ~0.15 s here). Targets (issue 15): first chart
@@ -189,12 +190,28 @@ WATCH_JS = """([revision, selector]) => {
 }"""
 
 
-# PAGE_READY_JS that also notes, in the page's clock, when it first held after being armed.
+# What a person sees of a page: the script finished, nothing stale, and every chart that is (at
+# least partly) on the screen drawn. (Charts further down are drawn when the browser is idle.)
+SCREEN_READY_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')) return false;
+  if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
+  const shown = (e) => { const r = e.getBoundingClientRect();
+    return r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; };
+  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) => shown(c) &&
+      (c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
+                                            : !c.textContent.trim()))) return false;
+  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => !shown(p) || p.querySelector('.main-svg'));
+}"""
+# PAGE_READY_JS that also notes, in the page's clock, when it and SCREEN_READY_JS first held
+# after being armed.
 READY_AT_JS = """() => {
+  if (window.__npScreenAt === null && (SCREEN)()) window.__npScreenAt = performance.now();
   const ready = (READY)();
   if (ready && window.__npReadyAt === null) window.__npReadyAt = performance.now();
   return ready;
-}""".replace("(READY)", "(" + PAGE_READY_JS + ")")
+}""".replace("(READY)", "(" + PAGE_READY_JS + ")").replace("(SCREEN)", "(" + SCREEN_READY_JS + ")")
 ARM_JS = """() => {
   window.__npClick = null; window.__npReadyAt = null;
   if (!window.__npClickWatch) {
@@ -204,16 +221,18 @@ ARM_JS = """() => {
 }"""
 
 
-def _clicked_to_page(page, click, arrived) -> float:
-    """Seconds from ``click`` (its click event) to the new page ready (``PAGE_READY_JS``), in page
-    time. ``arrived`` waits until the address shows the new page: until then the old page, fully
+def _clicked_to_page(page, click, arrived) -> tuple[float, float]:
+    """Seconds from ``click`` (its click event) to the new page ready (``PAGE_READY_JS``: every
+    chart drawn) and to what is on the screen drawn (``SCREEN_READY_JS``), in page time.
+    ``arrived`` waits until the address shows the new page: until then the old page, fully
     drawn, would pass as ready."""
     page.evaluate(ARM_JS)
     click()
     arrived()
-    page.evaluate("() => { window.__npReadyAt = null; }")
+    page.evaluate("() => { window.__npReadyAt = null; window.__npScreenAt = null; }")
     page.wait_for_function(READY_AT_JS, timeout=60_000)
-    return page.evaluate("() => (window.__npReadyAt - window.__npClick) / 1000")
+    return tuple(page.evaluate("() => [window.__npReadyAt, Math.min(window.__npScreenAt ?? Infinity, window.__npReadyAt)]"
+                               ".map((t) => (t - window.__npClick) / 1000)"))
 
 
 def _clicked_to_painted(page, revision: int, click) -> float:
@@ -270,8 +289,9 @@ def respond_once(browser, base_url: str, paths: list[tuple[str, str]], query: st
         for title, path in paths + [(f"{title} again", path) for title, path in paths]:
             target = f"{base_url}/{path}"
             link = page.locator(f'[data-testid=stSidebarNav] a[href="{target}"]').first
-            times[f"open {title}"] = _clicked_to_page(page, link.click, lambda target=target: page.wait_for_url(
-                lambda u: u.split("?")[0].rstrip("/") == target.rstrip("/"), wait_until="commit"))
+            times[f"open {title}"], times[f"open {title}, on screen"] = _clicked_to_page(
+                page, link.click, lambda target=target: page.wait_for_url(
+                    lambda u: u.split("?")[0].rstrip("/") == target.rstrip("/"), wait_until="commit"))
             _idle(page)
         page.close()  # (the context keeps its cache)
         again = context.new_page()
