@@ -6,7 +6,7 @@ the back of the room or on a phone needs: nothing wider than the screen, no two 
 chart on top of each other, no chart text cut off; in presentation mode the boundary fills
 ≥ 45 % of a 1280×720 projector with chart text ≥ 16 px (the Gradients lab: its gradient profile
 and layer picture side by side, whole on the first screen); on a phone Play and the boundary are
-on screen together.
+on screen together; the Presentation switch reads whole beside Play (Digits, 1280×720).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ CASES = [  # (page path, width, height, presentation)
     ("", 1920, 1080, False),
     ("activations", 400, 800, False),
     ("inside_step", 400, 800, False),
+    ("digits", 1280, 720, False),
 ]
 
 
@@ -76,6 +77,18 @@ def _phone_shows_play_and_the_boundary(page) -> None:
     assert visible >= 0.6 * boundary["height"], (play, boundary)
 
 
+def _presentation_switch_reads_whole(page) -> None:
+    """The switch beside the transport row says "Presentation" on one line (it was "Presentati /
+    on" at 1280 px with the sidebar open), in the row of the Play button."""
+    label = page.locator(".st-key-np-present-switch [data-testid=stWidgetLabel] p").first
+    height = label.evaluate("(p) => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)")
+    assert label.inner_text() == "Presentation" and height < 1.5, height
+    play = page.get_by_role("button", name="Play").bounding_box()
+    switch = _box(page, ".st-key-np-present-switch")
+    assert switch["x"] > play["x"] + play["width"] and abs((switch["y"] + switch["height"] / 2)
+                                                           - (play["y"] + play["height"] / 2)) < play["height"], (play, switch)
+
+
 @pytest.mark.parametrize(("path", "width", "height", "present"), CASES,
                          ids=[f"{p or 'playground'}-{w}x{h}{'-present' if pr else ''}" for p, w, h, pr in CASES])
 def test_page_fits_the_screen_and_no_chart_labels_collide(browser, app_url, path, width, height, present):
@@ -92,5 +105,7 @@ def test_page_fits_the_screen_and_no_chart_labels_collide(browser, app_url, path
             _gradients_lab_shows_its_first_charts_whole(page, height)
         if path == "" and width == 400:
             _phone_shows_play_and_the_boundary(page)
+        if path == "digits" and not present:
+            _presentation_switch_reads_whole(page)
     finally:
         context.close()
