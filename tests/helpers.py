@@ -101,9 +101,11 @@ def wait_for_idle(page, timeout: float = 20_000) -> None:
 
 
 def open_page(page, url: str) -> None:
+    """Open ``url`` and wait until its script has run. (Before the script starts, Streamlit's state
+    is "notRunning" too, with nothing on the page: wait for its first element first.)"""
     page.goto(url)
+    page.wait_for_selector("[data-testid=stMainBlockContainer] [data-testid=stElementContainer]", state="attached")
     wait_for_idle(page)
-    page.wait_for_selector("[data-testid=stMainBlockContainer]")
 
 
 def live_figures(at) -> dict[str, dict]:
