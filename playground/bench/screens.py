@@ -24,7 +24,7 @@ import socket
 import sys
 from pathlib import Path
 
-from .ui import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
+from .ui import CHROMIUM, CHROMIUM_ARGS, READY_FN, ROOT, start_server
 
 VIEWPORTS = {"1280x720": (1280, 720), "1920x1080": (1920, 1080), "400x800": (400, 800)}
 MODES = {"normal": False, "present": True}
@@ -101,18 +101,10 @@ CHECKS_JS = r"""() => {
           scrollWidth: document.documentElement.scrollWidth, viewport: vw};
 }"""
 
-READY_JS = """() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app || app.dataset.testScriptState !== 'notRunning') return false;  // (also before the first run:)
-  if (!document.querySelector('[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')) return false;
-  if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
-  // components (v2, not isolated): loaded, and a live chart among them has drawn its figure
-  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) =>
-      c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
-                                           : !c.textContent.trim())) return false;
-  if ([...document.querySelectorAll('div.np-live-chart')].some((d) => Number(d.dataset.pending || 0) > 0)) return false;
-  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => p.querySelector('.main-svg'));
-}"""
+# The bench's page-ready test (every chart drawn), and no live chart with frames still queued.
+READY_JS = """() => (READY)(false)
+  && ![...document.querySelectorAll('div.np-live-chart')].some((d) => Number(d.dataset.pending || 0) > 0)""".replace(
+    "(READY)", "(" + READY_FN + ")")
 # READY_JS, held for 0.6 s (components appear a moment after the script has finished).
 STEADY_JS = """() => {
   const ready = (READY)();

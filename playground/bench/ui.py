@@ -152,19 +152,25 @@ def run(query: str = "n_samples=500", repeats: int = 3, play_seconds: float = 6.
     return {name: [getattr(r, name) for r in results] for name in UiResult.__dataclass_fields__}
 
 
-# Every chart drawn, the script finished and nothing stale (same test as the screenshot tour).
-# "notRunning" is also the state of a page whose script has not started yet: it has no element.
-PAGE_READY_JS = """() => {
+# The script finished, nothing stale and every chart drawn (same test as the screenshot tour);
+# with ``shownOnly``, every chart that is (at least partly) in the window: what a person sees
+# (charts further down are drawn when the browser is idle). "notRunning" is also the state of a
+# page whose script has not started yet: it has no element.
+READY_FN = """(shownOnly) => {
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (!document.querySelector('[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')) return false;
   if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
+  const counts = (e) => { if (!shownOnly) return true; const r = e.getBoundingClientRect();
+    return r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; };
   // components (v2, not isolated): loaded, and a live chart among them has drawn its figure
-  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) =>
-      c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
-                                           : !c.textContent.trim())) return false;
-  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => p.querySelector('.main-svg'));
+  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) => counts(c) &&
+      (c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
+                                            : !c.textContent.trim()))) return false;
+  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => !counts(p) || p.querySelector('.main-svg'));
 }"""
+PAGE_READY_JS = f"() => ({READY_FN})(false)"
+SCREEN_READY_JS = f"() => ({READY_FN})(true)"
 RESPONSIVENESS_TARGETS = {"first chart": 1.5, "first chart, cached": 1.5, "Step": 0.2, "New weights": 0.3,
                           "dataset change": 0.3, "open": 1.0}  # (the floor is context, not a target)
 
@@ -173,12 +179,15 @@ RESPONSIVENESS_TARGETS = {"first chart": 1.5, "first chart, cached": 1.5, "Step"
 # stamped with the awaited revision (a MutationObserver, then requestAnimationFrame). Polling from
 # Playwright instead only saw the stamp once the page's JavaScript had drawn every other chart
 # too (~0.2 s later after a Step), although the boundary was on the screen long before.
-WATCH_JS = """([revision, selector]) => {
-  window.__npClick = null; window.__npPainted = null;
+# The time of the last click (capture phase), from now on.
+CLICK_WATCH = """
+  window.__npClick = null;
   if (!window.__npClickWatch) {
     window.__npClickWatch = true;
     document.addEventListener('click', () => { window.__npClick = performance.now(); }, true);
-  }
+  }"""
+WATCH_JS = """([revision, selector]) => {(CLICK)
+  window.__npPainted = null;
   const hit = () => document.querySelector(selector)?.dataset.drawn === revision;
   const seen = new MutationObserver(() => {
     if (hit() && window.__npPainted === null && window.__npClick !== null) {
@@ -187,23 +196,9 @@ WATCH_JS = """([revision, selector]) => {
     }
   });
   seen.observe(document, {attributes: true, childList: true, subtree: true, attributeFilter: ['data-drawn']});
-}"""
+}""".replace("(CLICK)", CLICK_WATCH)
 
 
-# What a person sees of a page: the script finished, nothing stale, and every chart that is (at
-# least partly) on the screen drawn. (Charts further down are drawn when the browser is idle.)
-SCREEN_READY_JS = """() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
-  if (!document.querySelector('[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')) return false;
-  if (document.querySelector('[data-stale=true], [data-testid=stSkeleton]')) return false;
-  const shown = (e) => { const r = e.getBoundingClientRect();
-    return r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; };
-  if ([...document.querySelectorAll('[data-testid=stBidiComponentRegular]')].some((c) => shown(c) &&
-      (c.querySelector('div.np-live-chart') ? !c.querySelector('div.np-live-chart[data-drawn] .main-svg')
-                                            : !c.textContent.trim()))) return false;
-  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((p) => !shown(p) || p.querySelector('.main-svg'));
-}"""
 # PAGE_READY_JS that also notes, in the page's clock, when it and SCREEN_READY_JS first held
 # after being armed.
 READY_AT_JS = """() => {
@@ -212,13 +207,7 @@ READY_AT_JS = """() => {
   if (ready && window.__npReadyAt === null) window.__npReadyAt = performance.now();
   return ready;
 }""".replace("(READY)", "(" + PAGE_READY_JS + ")").replace("(SCREEN)", "(" + SCREEN_READY_JS + ")")
-ARM_JS = """() => {
-  window.__npClick = null; window.__npReadyAt = null;
-  if (!window.__npClickWatch) {
-    window.__npClickWatch = true;
-    document.addEventListener('click', () => { window.__npClick = performance.now(); }, true);
-  }
-}"""
+ARM_JS = "() => {" + CLICK_WATCH + "\n}"
 
 
 def _clicked_to_page(page, click, arrived) -> tuple[float, float]:
